@@ -1,0 +1,62 @@
+/**
+ * Every error Renraku reports, in one place: the HTTP status it maps to and the message a
+ * client sees. HTTP answers `{error, code, message}`; channel replies answer
+ * `{status: "error", response: {reason: code, message}}`. A test fails when a code here is
+ * missing from docs/errors.md, so the list and its documentation cannot drift apart.
+ */
+export const ERROR_CODES = {
+  // request shape
+  validation_failed: { status: 400, message: 'The request does not match its schema.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  // authentication
+  unauthenticated: { status: 401, message: 'Sign in first: no valid session token was given.' },
+  invalid_credentials: { status: 401, message: 'Email or password is wrong.' },
+  invalid_token: { status: 403, message: 'The token is missing, expired or forged.' },
+  origin_not_allowed: { status: 403, message: 'Cross-origin requests with a session cookie are refused.' },
+  // authorization
+  forbidden: { status: 403, message: 'Your role in this group does not allow this.' },
+  not_member: { status: 403, message: 'You are not a member of this group.' },
+  // existence
+  not_found: { status: 404, message: 'No such route.' },
+  user_not_found: { status: 404, message: 'No such user.' },
+  group_not_found: { status: 404, message: 'No such group.' },
+  room_not_found: { status: 404, message: 'No such room.' },
+  message_not_found: { status: 404, message: 'No such message.' },
+  invite_not_found: { status: 404, message: 'No such invitation.' },
+  subgroup_not_found: { status: 404, message: 'No such sub-group.' },
+  member_not_found: { status: 404, message: 'That user is not a member of this group.' },
+  // conflicts and state
+  email_taken: { status: 409, message: 'An account with this email already exists.' },
+  slug_taken: { status: 409, message: 'A group with this slug already exists.' },
+  already_member: { status: 409, message: 'You are already a member of this group.' },
+  last_owner: { status: 409, message: 'A group must keep at least one owner.' },
+  client_id_conflict: { status: 409, message: 'This client_id was already used with a different body.' },
+  message_deleted: { status: 409, message: 'The message was deleted.' },
+  invite_expired: { status: 410, message: 'The invitation has expired.' },
+  invite_revoked: { status: 410, message: 'The invitation was revoked.' },
+  invite_used_up: { status: 410, message: 'The invitation has no uses left.' },
+  // content
+  body_empty: { status: 422, message: 'The message body is empty.' },
+  body_too_long: { status: 422, message: 'The message body is too long.' },
+  invalid_characters: { status: 422, message: 'Text may not contain NUL or control characters other than tab and newline.' },
+  reply_to_invalid: { status: 422, message: 'reply_to names no message of this room.' },
+  // limits
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  rate_limited: { status: 429, message: 'Too many requests: slow down.' },
+  // channels (phx_reply reasons)
+  unmatched_topic: { status: 404, message: 'unmatched topic' },
+  too_many_channels: { status: 429, message: 'too many channels joined' },
+  unknown_event: { status: 400, message: 'This channel has no such event.' },
+  invalid_payload: { status: 400, message: 'The event payload does not match its schema.' },
+  // server
+  internal: { status: 500, message: 'Something went wrong on our side.' },
+  unavailable: { status: 503, message: 'The server is shutting down or not ready.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Phoenix's own wording for two join refusals, which clients match on. */
+export const PHOENIX_REASONS: Partial<Record<ErrorCode, string>> = {
+  unmatched_topic: 'unmatched topic',
+  too_many_channels: 'too many channels joined',
+};

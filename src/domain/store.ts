@@ -1,0 +1,117 @@
+import type {
+  Group, GroupWithRole, Invite, MemberView, Membership, Message, NewMessage, Role, Room,
+  RoomReadState, Session, Subgroup, SubgroupView, User, UserWithPassword,
+} from './types.ts';
+
+/**
+ * The store as the domain sees it: repositories only, no driver types. Implemented once with
+ * Kysely for SQLite and PostgreSQL (src/adapters/store/); one contract suite
+ * (test/store/store-contract.ts) runs against both.
+ *
+ * Conflicts the caller must be told about are thrown as AppError (email_taken, slug_taken);
+ * "not found" is `undefined`, never an exception.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly groups: GroupRepository;
+  readonly invites: InviteRepository;
+  readonly rooms: RoomRepository;
+  readonly messages: MessageRepository;
+  readonly reads: ReadMarkerRepository;
+  /** Apply pending migrations; returns the names applied now (empty when up to date). */
+  migrate(): Promise<string[]>;
+  /** A cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface UserRepository {
+  /** Throws AppError('email_taken') when the (case-insensitive) email exists. */
+  create(user: UserWithPassword): Promise<User>;
+  findByEmail(email: string): Promise<UserWithPassword | undefined>;
+  findById(id: string): Promise<User | undefined>;
+}
+
+export interface SessionRepository {
+  create(session: Session): Promise<void>;
+  /** The user of an unexpired session, or undefined. */
+  findUser(tokenHash: string, now: number): Promise<User | undefined>;
+  delete(tokenHash: string): Promise<void>;
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface GroupRepository {
+  /** Creates the group and its owner's membership in one transaction; AppError('slug_taken'). */
+  create(group: Group, ownerJoinedAt: number): Promise<Group>;
+  findById(id: string): Promise<Group | undefined>;
+  findBySlug(slug: string): Promise<Group | undefined>;
+  listForUser(userId: string): Promise<GroupWithRole[]>;
+  getMembership(groupId: string, userId: string): Promise<Membership | undefined>;
+  listMembers(groupId: string): Promise<MemberView[]>;
+  /** Inserts; returns false (and changes nothing) when already a member. */
+  addMember(membership: Membership): Promise<boolean>;
+  /** Also removes the user from the group's sub-groups. Returns false when not a member. */
+  removeMember(groupId: string, userId: string): Promise<boolean>;
+  setRole(groupId: string, userId: string, role: Role): Promise<boolean>;
+  countOwners(groupId: string): Promise<number>;
+  createSubgroup(subgroup: Subgroup): Promise<Subgroup>;
+  findSubgroup(id: string): Promise<Subgroup | undefined>;
+  listSubgroups(groupId: string): Promise<SubgroupView[]>;
+  /** Upsert: adding an existing member updates `leader`. */
+  putSubgroupMember(subgroupId: string, userId: string, leader: boolean): Promise<void>;
+  removeSubgroupMember(subgroupId: string, userId: string): Promise<boolean>;
+  deleteSubgroup(id: string): Promise<boolean>;
+}
+
+export type InviteConsumeResult =
+  | { ok: true; invite: Invite }
+  | { ok: false; reason: 'invite_not_found' | 'invite_expired' | 'invite_revoked' | 'invite_used_up' };
+
+export interface InviteRepository {
+  create(invite: Invite): Promise<Invite>;
+  find(code: string): Promise<Invite | undefined>;
+  listForGroup(groupId: string): Promise<Invite[]>;
+  /** Atomically takes one use, unless revoked, expired or used up (safe under concurrency). */
+  consume(code: string, now: number): Promise<InviteConsumeResult>;
+  revoke(code: string, now: number): Promise<boolean>;
+}
+
+export interface RoomRepository {
+  create(room: Room): Promise<Room>;
+  findById(id: string): Promise<Room | undefined>;
+  listForGroup(groupId: string): Promise<Room[]>;
+}
+
+export interface AppendResult {
+  message: Message;
+  /** false when (room_id, author_id, client_id) existed: `message` is the first one stored. */
+  created: boolean;
+}
+
+export interface MessageRepository {
+  /**
+   * Stores a message with the room's next seq, atomically: seq rises by exactly one per room
+   * with no gaps or repeats, also under concurrent writers on PostgreSQL. With a client_id that
+   * this author already used in this room, stores nothing and returns the first message.
+   */
+  append(message: NewMessage): Promise<AppendResult>;
+  /** The same as calling append for each, in order, in as few transactions as possible. */
+  appendMany(messages: NewMessage[]): Promise<AppendResult[]>;
+  findById(id: string): Promise<Message | undefined>;
+  /** Ascending by seq; afterSeq/beforeSeq exclusive; at most `limit`. With beforeSeq only, the newest `limit` before it. */
+  range(roomId: string, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<Message[]>;
+  /** Returns the updated message, or undefined when absent. */
+  edit(id: string, body: string, mentions: string[], at: number): Promise<Message | undefined>;
+  /** Tombstone: body '' and deleted_at set; id, seq, author kept. */
+  markDeleted(id: string, at: number): Promise<Message | undefined>;
+}
+
+export interface ReadMarkerRepository {
+  /** Moves the marker forward only (max of old and new); returns the resulting last_read_seq. */
+  advance(roomId: string, userId: string, seq: number, at: number): Promise<number>;
+  get(roomId: string, userId: string): Promise<number>;
+  /** For every room of every group the user belongs to: last_seq and the user's last_read_seq (0 if none). */
+  listForUser(userId: string): Promise<RoomReadState[]>;
+}

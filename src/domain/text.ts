@@ -1,0 +1,27 @@
+import { AppError } from './app-error.ts';
+
+// C0 controls except \t \n \r, DEL, and C1 controls. NUL cannot be stored by PostgreSQL, and
+// the others only ever arrive from broken or hostile clients.
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Length in Unicode code points (a 4-byte emoji counts once). */
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Validates a message body: non-empty after trimming, bounded, no control characters.
+ *  The body is stored exactly as given (no trimming, no normalisation). */
+export function checkBody(body: string, maxChars: number): string {
+  if (body.trim().length === 0) throw new AppError('body_empty');
+  if (codePointLength(body) > maxChars) {
+    throw new AppError('body_too_long', `The message body is longer than ${maxChars} characters.`, { max: maxChars });
+  }
+  if (FORBIDDEN.test(body)) throw new AppError('invalid_characters');
+  return body;
+}
+
+export function hasForbiddenCharacters(text: string): boolean {
+  return FORBIDDEN.test(text);
+}
