@@ -19,6 +19,9 @@ export const LIMITS = {
   maxRefLength: 32,
   /** Longest client_id: a UUID is 36 characters; leave room for other schemes. */
   maxClientIdLength: 64,
+  /** Ids in event payloads (message ids, reply_to, mentions) are 26-character ULIDs; longer
+   *  is garbage and refused before it reaches the store. */
+  maxIdLength: 64,
   /** Mentions per message: a whole group should be addressed by an announcement instead. */
   maxMentions: 50,
   /** Joins per socket per second (token bucket): a reconnecting client rejoins < 100 topics at
@@ -29,6 +32,10 @@ export const LIMITS = {
    *  scripts are told `rate_limited` with `retry_after_ms`. */
   messageBurst: 30,
   messageRefillPerSecond: 10,
+  /** Frames of one socket waiting behind a slow one (frames are handled in order). A client
+   *  rejoining 100 channels has ~200 in flight; far more is a flood, and the socket is closed
+   *  (1008) instead of queueing without bound. */
+  maxPendingFrames: 1000,
   /** Typing events are throttled per user per room: at most one broadcast per this window. */
   typingThrottleMs: 2000,
   /** Phoenix closes a socket that sent nothing for 60 s (the client heartbeats every 30 s). */
@@ -50,6 +57,9 @@ export const LIMITS = {
   longPollSessionTimeoutMs: 15_000,
   /** LongPoll: at most this many NDJSON lines per POST (Phoenix's client batches ≤ 100). */
   longPollMaxLines: 100,
+  /** LongPoll: one POST body. phoenix.js batches what was pushed in one tick (≤ 100 lines);
+   *  each line is still ≤ maxFrameBytes, and 1 MB holds any real batch. */
+  longPollMaxBodyBytes: 1024 * 1024,
   /** LongPoll: frames queued for a session that is not polling; past it the session is
    *  closed (a slow consumer, as on WebSocket). */
   longPollMaxQueued: 10_000,

@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   too_many_channels: { status: 429, message: 'too many channels joined' },
   unknown_event: { status: 400, message: 'This channel has no such event.' },
   invalid_payload: { status: 400, message: 'The event payload does not match its schema.' },
+  invalid_frame: { status: 400, message: 'The frame is not [join_ref, ref, topic, event, payload] with string refs, topic and event.' },
   // server
   internal: { status: 500, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, message: 'The server is shutting down or not ready.' },

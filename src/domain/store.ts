@@ -20,6 +20,7 @@ export interface Store {
   readonly rooms: RoomRepository;
   readonly messages: MessageRepository;
   readonly reads: ReadMarkerRepository;
+  readonly bulk: BulkRepository;
   /** Apply pending migrations; returns the names applied now (empty when up to date). */
   migrate(): Promise<string[]>;
   /** A cheap round trip, for readiness checks. */
@@ -102,7 +103,7 @@ export interface MessageRepository {
   findById(id: string): Promise<Message | undefined>;
   /** Ascending by seq; afterSeq/beforeSeq exclusive; at most `limit`. With beforeSeq only, the newest `limit` before it. */
   range(roomId: string, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<Message[]>;
-  /** Returns the updated message, or undefined when absent. */
+  /** Returns the updated message, or undefined when absent or deleted (a tombstone is never revived). */
   edit(id: string, body: string, mentions: string[], at: number): Promise<Message | undefined>;
   /** Tombstone: body '' and deleted_at set; id, seq, author kept. */
   markDeleted(id: string, at: number): Promise<Message | undefined>;
@@ -114,4 +115,10 @@ export interface ReadMarkerRepository {
   get(roomId: string, userId: string): Promise<number>;
   /** For every room of every group the user belongs to: last_seq and the user's last_read_seq (0 if none). */
   listForUser(userId: string): Promise<RoomReadState[]>;
+}
+
+/** Loading many rows at once (seeding, imports): one transaction, no per-row round trips. */
+export interface BulkRepository {
+  /** Inserts the users, then the memberships (whose groups must exist), in one transaction. */
+  insertUsers(users: UserWithPassword[], memberships: Membership[]): Promise<void>;
 }

@@ -1,0 +1,45 @@
+/**
+ * Every bound and timeout of the benchmark harness, with the reason for its value. A run never
+ * waits without one of these: a hung server or a lost message ends the run with an error or a
+ * "missing" count, never with a harness that waits forever.
+ */
+export const BENCH_LIMITS = {
+  /** Start-up: tsx compiles on a cold cache and the store migrates; a healthy server is ready
+   *  in a few seconds, so 30 s only catches a server that will never come up. */
+  serverStartMs: 30_000,
+  /** A server is asked to stop with SIGTERM and killed after this long. */
+  serverStopMs: 5_000,
+  /** The seed command writes users straight into the store: 20,000 users take seconds; 5 min
+   *  still bounds a wedged seed. */
+  seedMs: 5 * 60_000,
+  /** One HTTP request of the API fallback seeder (scrypt signups queue on the thread pool). */
+  httpRequestMs: 20_000,
+  /** Signups through the API cost ~50 ms of scrypt each: above this many users the seed command
+   *  is required, the API fallback would take minutes. */
+  maxApiSeedUsers: 500,
+  /** Default wait for a harness RPC (worker or server probe) that is not a long phase. */
+  rpcMs: 60_000,
+  /** One WebSocket handshake. A storm of 10,000 reconnects queues in the accept backlog and
+   *  SYN retries back off 1, 3, 7 s: 30 s separates slow from dead. */
+  connectMs: 30_000,
+  /** A join or push reply; a push is answered only once durably stored. */
+  replyMs: 30_000,
+  /** Draining deliveries: stop waiting when no new frame arrived for this long... */
+  drainIdleMs: 10_000,
+  /** ...or after this long in all. */
+  drainMs: 180_000,
+  /** After joins, presence frames keep flowing (batched diffs); "settled" means none for this
+   *  long, measured at most for settleMs. Memory is sampled only once the server is idle. */
+  settleQuietMs: 1_000,
+  settleMs: 30_000,
+  /** Phoenix clients heartbeat every 30 s; the server closes a socket silent for 60 s. */
+  heartbeatMs: 30_000,
+  /** Open files per process are capped at 20,000 here: leave room for pipes and the IPC. */
+  maxConnectionsPerWorker: 15_000,
+  /** Ephemeral ports are 32768–60999 (28k) per source address; stay well below. */
+  connectionsPerSourceAddress: 20_000,
+  /** Statistics are polled this often while draining or settling. */
+  pollMs: 100,
+  /** Server output kept for error messages (lines). */
+  serverLogLines: 60,
+} as const;

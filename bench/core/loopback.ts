@@ -1,0 +1,45 @@
+import { isIP } from 'node:net';
+import { BENCH_LIMITS } from './limits.ts';
+
+/**
+ * The harness only ever targets this machine: load generators pointed at someone else's server
+ * are an attack, so every URL is checked here before a connection is made.
+ */
+export function assertLoopback(host: string): void {
+  const h = host.replace(/^\[|\]$/g, '');
+  const ok = h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
+  if (!ok) throw new Error(`refusing to target ${host}: only loopback addresses (127.0.0.0/8, ::1, localhost) are allowed`);
+}
+
+/** Checks a URL's host with assertLoopback and returns the URL. */
+export function loopbackUrl(url: string): string {
+  assertLoopback(new URL(url).hostname);
+  return url;
+}
+
+/** A local address and port a client connects from. */
+export interface SourceEndpoint {
+  address: string;
+  port: number;
+}
+
+/** Source ports are given out from here, below the ephemeral range (32768–60999) where the
+ *  kernel and other programs pick theirs, so the harness rarely meets a port in use. */
+const FIRST_PORT = 10_000;
+const GENERATIONS = 2;
+const ADDRESSES_PER_GENERATION = 100;
+
+/**
+ * Where client `index` connects from: 127.0.0.2, 127.0.0.3, … each serving
+ * `connectionsPerSourceAddress` clients on fixed ports. Fixed ports matter: with
+ * bind-before-connect and port 0 the kernel searches the port range for a free port on every
+ * connect, which grows with the sockets (and TIME_WAITs) already on that address and was the
+ * generator's largest cost. A reconnect uses the next `generation`'s addresses so it never
+ * meets its own previous connection's TIME_WAIT.
+ */
+export function sourceEndpoint(index: number, generation = 0): SourceEndpoint {
+  const per = BENCH_LIMITS.connectionsPerSourceAddress;
+  const block = Math.floor(index / per);
+  if (block >= ADDRESSES_PER_GENERATION) throw new Error(`client index ${index} needs more than ${ADDRESSES_PER_GENERATION} source addresses`);
+  return { address: `127.0.0.${2 + block + ADDRESSES_PER_GENERATION * (generation % GENERATIONS)}`, port: FIRST_PORT + (index % per) };
+}

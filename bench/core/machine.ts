@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem, release, platform } from 'node:os';
+
+/** The facts a result is only comparable under: same cores, memory, Node and file limit. */
+export interface MachineFacts {
+  cores: number;
+  cpu_model: string;
+  memory_gb: number;
+  node: string;
+  os: string;
+  /** open files per process (soft limit): bounds connections per server process */
+  open_files_limit: number | null;
+}
+
+function openFilesLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft && /^\d+$/.test(soft) ? Number(soft) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function machineFacts(): MachineFacts {
+  const list = cpus();
+  return {
+    cores: list.length,
+    cpu_model: list[0]?.model.trim() ?? 'unknown',
+    memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    open_files_limit: openFilesLimit(),
+  };
+}

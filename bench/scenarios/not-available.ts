@@ -1,0 +1,17 @@
+import { NotAvailableError, defineScenario, type Scenario } from './scenario.ts';
+
+/** A scenario listed by the issue whose subject has not landed yet. */
+function notYet(name: string, summary: string, needs: string): Scenario {
+  return defineScenario({
+    name,
+    summary: `${summary} (not available yet: needs ${needs})`,
+    options: {},
+    run: () => Promise.reject(new NotAvailableError(`${name}: not available yet: needs ${needs}`)),
+  });
+}
+
+export const notYetScenarios: Scenario[] = [
+  notYet('cluster', 'chat with publishers on one node and subscribers on others over Redis', 'issue 6, cluster mode'),
+  notYet('mail', 'one post to 1,000 members delivered to a local SMTP sink', 'issue 5, the mailing list'),
+  notYet('web', 'web client gzip size and first render under 4× CPU throttling', 'issue 7, the web client'),
+];

@@ -1,0 +1,39 @@
+import { parseOptions, type OptionSpecs, type Options } from '../core/options.ts';
+import type { RunRecord } from './run-record.ts';
+
+/** What a scenario hands back to the CLI: its runs, and text to print instead of the table. */
+export interface ScenarioOutput {
+  runs: RunRecord[];
+  /** extra markdown printed after the table (compare's ratios) */
+  extra?: string;
+  /** whether the runs are written to bench/results/ */
+  save: boolean;
+}
+
+/** A scenario the CLI can run: its options are declared once and parsed before `run`. */
+export interface Scenario {
+  readonly name: string;
+  readonly summary: string;
+  readonly options: OptionSpecs;
+  run(argv: readonly string[]): Promise<ScenarioOutput>;
+}
+
+/** Types `run` by its option declaration and parses argv for it. */
+export function defineScenario<S extends OptionSpecs>(def: {
+  name: string;
+  summary: string;
+  options: S;
+  run(opts: Options<S>): Promise<ScenarioOutput>;
+}): Scenario & { runWith(opts: Options<S>): Promise<ScenarioOutput>; defaults(): Options<S> } {
+  return {
+    name: def.name,
+    summary: def.summary,
+    options: def.options,
+    run: (argv) => def.run(parseOptions(argv, def.options)),
+    runWith: (opts) => def.run(opts),
+    defaults: () => parseOptions([], def.options),
+  };
+}
+
+/** A scenario whose subject has not landed yet: exits 2 naming the issue it waits for. */
+export class NotAvailableError extends Error {}

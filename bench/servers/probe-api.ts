@@ -1,0 +1,19 @@
+/**
+ * What the probe inside a server process reports: memory after a full GC and the process's CPU
+ * time so far. Read the same way from Renraku and the peers, so their numbers compare.
+ */
+export interface ProbeSample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** process.cpuUsage(): every thread of the process, in µs */
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  /** whether a full GC ran first (the server was started with --expose-gc) */
+  gc: boolean;
+}
+
+export type ProbeApi = {
+  sample: { params: { gc: boolean }; result: ProbeSample };
+};

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../domain/app-error.ts';
+import type { BulkRepository } from '../../domain/store.ts';
+import type { Membership, UserWithPassword } from '../../domain/types.ts';
+import { MEMBERSHIP_COLUMNS } from './group-repository.ts';
+import { insertInChunks } from './insert-in-chunks.ts';
+import type { StoreDatabase } from './kysely-store.ts';
+import { pick } from './pick.ts';
+import type { Database } from './schema.ts';
+import { isUniqueViolation, UNIQUE_KEYS } from './unique-violation.ts';
+import { toUserRow } from './user-repository.ts';
+
+/** Seeding and imports: all or nothing, in multi-row statements. AppError('email_taken') when
+ *  an email exists (or repeats in the batch); then nothing is inserted. */
+export class KyselyBulkRepository implements BulkRepository {
+  private readonly db: Kysely<Database>;
+  private readonly maxParameters: number;
+
+  constructor(database: StoreDatabase) {
+    this.db = database.db;
+    this.maxParameters = database.maxParameters;
+  }
+
+  async insertUsers(users: UserWithPassword[], memberships: Membership[]): Promise<void> {
+    const userRows = users.map(toUserRow);
+    const membershipRows = memberships.map((m) => pick(m, MEMBERSHIP_COLUMNS));
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await insertInChunks(trx, 'users', userRows, this.maxParameters);
+        await insertInChunks(trx, 'memberships', membershipRows, this.maxParameters);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, UNIQUE_KEYS.userEmail)) throw new AppError('email_taken');
+      throw error;
+    }
+  }
+}

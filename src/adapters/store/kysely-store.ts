@@ -1,0 +1,74 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import type { Store } from '../../domain/store.ts';
+import { KyselyBulkRepository } from './bulk-repository.ts';
+import { KyselyGroupRepository } from './group-repository.ts';
+import { KyselyInviteRepository } from './invite-repository.ts';
+import { KyselyMessageRepository } from './message-repository.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { KyselyReadMarkerRepository } from './read-marker-repository.ts';
+import { KyselyRoomRepository } from './room-repository.ts';
+import type { Database } from './schema.ts';
+import { KyselySessionRepository } from './session-repository.ts';
+import { KyselyUserRepository } from './user-repository.ts';
+
+/**
+ * What a dialect module (sqlite-database.ts, postgres-database.ts) hands the store: a Kysely
+ * instance plus the facts about its dialect that change how queries are written. Repositories
+ * read these flags; they never ask which driver is underneath.
+ */
+export interface StoreDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Most bind parameters one statement may carry; batches are split to stay below it. */
+  readonly maxParameters: number;
+  /** `SELECT … FOR UPDATE` exists (PostgreSQL). SQLite has one writer at a time and needs no row locks. */
+  readonly supportsForUpdate: boolean;
+}
+
+/** The Store, written once with Kysely for both dialects. Owns the Kysely instance: close() ends it. */
+export class KyselyStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly users: KyselyUserRepository;
+  readonly sessions: KyselySessionRepository;
+  readonly groups: KyselyGroupRepository;
+  readonly invites: KyselyInviteRepository;
+  readonly rooms: KyselyRoomRepository;
+  readonly messages: KyselyMessageRepository;
+  readonly reads: KyselyReadMarkerRepository;
+  readonly bulk: KyselyBulkRepository;
+  private readonly db: Kysely<Database>;
+
+  constructor(database: StoreDatabase) {
+    const { db } = database;
+    this.db = db;
+    this.dialect = database.dialect;
+    this.users = new KyselyUserRepository(db);
+    this.sessions = new KyselySessionRepository(db);
+    this.groups = new KyselyGroupRepository(db);
+    this.invites = new KyselyInviteRepository(db);
+    this.rooms = new KyselyRoomRepository(db);
+    this.messages = new KyselyMessageRepository(database);
+    this.reads = new KyselyReadMarkerRepository(db);
+    this.bulk = new KyselyBulkRepository(database);
+  }
+
+  /** Runs pending migrations in order; on PostgreSQL under Kysely's advisory lock, so two
+   *  servers starting together do not both migrate. Throws when one fails. */
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
+      throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { core } from './0001-core.ts';
+
+/**
+ * Every migration, in the order it runs (Kysely orders by name, so names start with a
+ * zero-padded number). Static rather than read from a folder: the list is fixed at build
+ * time and works the same under tsx, a bundle or tests. Add new files; never edit old ones.
+ */
+const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-core': core,
+});
+
+export const migrationProvider: MigrationProvider = Object.freeze({
+  getMigrations: async (): Promise<Record<string, Migration>> => ({ ...MIGRATIONS }),
+});

@@ -1,0 +1,124 @@
+import { resolve } from 'node:path';
+
+/**
+ * The server's configuration, read once from `RENRAKU_*` environment variables, validated,
+ * and frozen. A bad value stops start-up with a ConfigError naming the variable.
+ */
+export interface Config {
+  readonly host: string;
+  readonly httpPort: number;
+  readonly dataDir: string;
+  /** '' for the embedded SQLite store under dataDir. */
+  readonly databaseUrl: string;
+  readonly publicUrl: string;
+  /** '' for no Redis (single node). */
+  readonly redisUrl: string;
+  /** 0 disables the SMTP listener. */
+  readonly smtpPort: number;
+  readonly listDomain: string;
+  /** '' for no relay (outbound mail is kept in the outbox). */
+  readonly smtpRelayUrl: string;
+  /** '' to read or create `<dataDir>/secret`. Required in a cluster. */
+  readonly secret: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Per-socket message rate limit (burst, refill per second). */
+  readonly messageBurst: number;
+  readonly messageRatePerSecond: number;
+  /** Operator token for metrics and diagnostics; '' disables those endpoints. */
+  readonly operatorToken: string;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every variable we read, with its default and meaning (the README table is built from this). */
+export const CONFIG_VARIABLES = [
+  ['RENRAKU_HOST', '127.0.0.1', 'Address the HTTP server listens on (0.0.0.0 for all).'],
+  ['RENRAKU_HTTP_PORT', '4000', 'HTTP port (web client, API, WebSocket, LongPoll).'],
+  ['RENRAKU_DATA_DIR', './data', 'Where the SQLite store, the secret and uploads live.'],
+  ['RENRAKU_DATABASE_URL', '(empty: SQLite)', '`postgres://…` to use PostgreSQL instead of SQLite.'],
+  ['RENRAKU_PUBLIC_URL', 'http://localhost:<port>', 'The URL people open; used in links and origin checks.'],
+  ['RENRAKU_REDIS_URL', '(empty)', '`redis://…` for the cluster bus.'],
+  ['RENRAKU_SMTP_PORT', '2525', 'Inbound SMTP port; 0 disables it.'],
+  ['RENRAKU_LIST_DOMAIN', 'localhost', 'Domain of the groups\' list addresses.'],
+  ['RENRAKU_SMTP_RELAY_URL', '(empty)', '`smtp://user:pass@host:port` smarthost for outbound mail.'],
+  ['RENRAKU_SECRET', '(generated into the data dir)', 'Signing secret, ≥ 32 characters; the same on every node.'],
+  ['RENRAKU_LOG_LEVEL', 'info', 'pino level: fatal, error, warn, info, debug, trace, silent.'],
+  ['RENRAKU_MESSAGE_BURST', '30', 'Messages a socket may send in a burst.'],
+  ['RENRAKU_MESSAGE_RATE', '10', 'Messages per second a socket may send after the burst.'],
+  ['RENRAKU_OPERATOR_TOKEN', '(empty)', 'Bearer token for /metrics and diagnostics.'],
+] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'RENRAKU_HTTP_PORT', 4000, 0, 65535);
+  const host = str(env, 'RENRAKU_HOST', '127.0.0.1');
+  const databaseUrl = str(env, 'RENRAKU_DATABASE_URL', '');
+  if (databaseUrl !== '' && !/^(postgres|postgresql):\/\//.test(databaseUrl) && !databaseUrl.startsWith('sqlite:')) {
+    throw new ConfigError('RENRAKU_DATABASE_URL', `must start with postgres://, postgresql:// or sqlite: (got "${databaseUrl}")`);
+  }
+  const redisUrl = str(env, 'RENRAKU_REDIS_URL', '');
+  if (redisUrl !== '' && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('RENRAKU_REDIS_URL', `must start with redis:// or rediss:// (got "${redisUrl}")`);
+  }
+  const smtpRelayUrl = str(env, 'RENRAKU_SMTP_RELAY_URL', '');
+  if (smtpRelayUrl !== '' && !/^smtps?:\/\//.test(smtpRelayUrl)) {
+    throw new ConfigError('RENRAKU_SMTP_RELAY_URL', `must start with smtp:// or smtps:// (got "${smtpRelayUrl}")`);
+  }
+  const publicUrl = str(env, 'RENRAKU_PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError('RENRAKU_PUBLIC_URL', `must be an http(s) URL (got "${publicUrl}")`);
+  }
+  const secret = str(env, 'RENRAKU_SECRET', '');
+  if (secret !== '' && secret.length < 32) throw new ConfigError('RENRAKU_SECRET', 'must be at least 32 characters');
+  if (redisUrl !== '' && secret === '') throw new ConfigError('RENRAKU_SECRET', 'is required when RENRAKU_REDIS_URL is set (every node must share it)');
+  const logLevel = str(env, 'RENRAKU_LOG_LEVEL', 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('RENRAKU_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const listDomain = str(env, 'RENRAKU_LIST_DOMAIN', 'localhost');
+  if (!/^[a-z0-9.-]+$/i.test(listDomain)) throw new ConfigError('RENRAKU_LIST_DOMAIN', `is not a domain name (got "${listDomain}")`);
+
+  return Object.freeze({
+    host,
+    httpPort: port,
+    dataDir: resolve(str(env, 'RENRAKU_DATA_DIR', './data')),
+    databaseUrl,
+    publicUrl,
+    redisUrl,
+    smtpPort: int(env, 'RENRAKU_SMTP_PORT', 2525, 0, 65535),
+    listDomain,
+    smtpRelayUrl,
+    secret,
+    logLevel: logLevel as Config['logLevel'],
+    messageBurst: int(env, 'RENRAKU_MESSAGE_BURST', 30, 1, 1_000_000),
+    messageRatePerSecond: int(env, 'RENRAKU_MESSAGE_RATE', 10, 1, 1_000_000),
+    operatorToken: str(env, 'RENRAKU_OPERATOR_TOKEN', ''),
+  });
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? fallback : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  return n;
+}

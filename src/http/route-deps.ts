@@ -1,0 +1,20 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config/config.ts';
+import type { AccountService } from '../domain/account-service.ts';
+import type { GroupService } from '../domain/group-service.ts';
+import type { TalkService } from '../domain/talk-service.ts';
+import type { Store } from '../domain/store.ts';
+import type { Auth } from './auth.ts';
+
+/** What every route plugin receives. */
+export interface RouteDeps {
+  config: Config;
+  auth: Auth;
+  accounts: AccountService;
+  groups: GroupService;
+  talk: TalkService;
+  store: Store;
+}
+
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

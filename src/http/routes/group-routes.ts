@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox';
+import { GroupSchema, Id, MemberSchema, Name, RoleSchema, Slug, errors } from '../schemas.ts';
+import type { Api, RouteDeps } from '../route-deps.ts';
+
+const GroupParams = Type.Object({ id: Id });
+
+/** Groups, members and roles. */
+export function groupRoutes(app: Api, { groups, auth }: RouteDeps): void {
+  app.post('/api/groups', {
+    schema: { tags: ['groups'], body: Type.Object({ name: Name, slug: Slug }), response: { 201: Type.Object({ group: GroupSchema }), ...errors(409) } },
+  }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    return reply.status(201).send({ group: await groups.create(user.id, request.body) });
+  });
+
+  app.get('/api/groups', { schema: { tags: ['groups'], response: { 200: Type.Object({ groups: Type.Array(GroupSchema) }), ...errors() } } }, async (request) => {
+    const user = await auth.requireUser(request);
+    return { groups: await groups.list(user.id) };
+  });
+
+  app.get('/api/groups/:id', { schema: { tags: ['groups'], params: GroupParams, response: { 200: Type.Object({ group: GroupSchema }), ...errors(403, 404) } } }, async (request) => {
+    const user = await auth.requireUser(request);
+    return { group: await groups.get(user.id, request.params.id) };
+  });
+
+  app.get('/api/groups/:id/members', {
+    schema: { tags: ['groups'], params: GroupParams, response: { 200: Type.Object({ members: Type.Array(MemberSchema) }), ...errors(403, 404) } },
+  }, async (request) => {
+    const user = await auth.requireUser(request);
+    return { members: await groups.members(user.id, request.params.id) };
+  });
+
+  app.patch('/api/groups/:id/members/:userId', {
+    schema: { tags: ['groups'], params: Type.Object({ id: Id, userId: Id }), body: Type.Object({ role: RoleSchema }), response: { 200: Type.Object({ role: RoleSchema }), ...errors(403, 404, 409) } },
+  }, async (request) => {
+    const user = await auth.requireUser(request);
+    const m = await groups.setRole(user.id, request.params.id, request.params.userId, request.body.role);
+    return { role: m.role };
+  });
+
+  app.delete('/api/groups/:id/members/:userId', {
+    schema: { tags: ['groups'], description: 'Remove a member (owners), or leave (your own id). Their channels of this group close at once.', params: Type.Object({ id: Id, userId: Id }), response: { 204: Type.Null(), ...errors(403, 404, 409) } },
+  }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    await groups.removeMember(user.id, request.params.id, request.params.userId);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/groups/:id/leave', { schema: { tags: ['groups'], params: GroupParams, response: { 204: Type.Null(), ...errors(403, 404, 409) } } }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    await groups.removeMember(user.id, request.params.id, user.id);
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,129 @@
+/** One presence of a key (a user's device, tab or connection); `phx_ref` is unique cluster-wide. */
+export interface PresenceMeta {
+  readonly phx_ref: string;
+  readonly [field: string]: unknown;
+}
+
+/** The phoenix.js shape: `{ "<key>": { metas: [...] } }`. */
+export type Presences = Record<string, { metas: PresenceMeta[] }>;
+
+/** `presence_diff` payload; clients apply joins first, then leaves (phoenix.js syncDiff). */
+export interface PresenceDiff {
+  joins: Presences;
+  leaves: Presences;
+}
+
+type MetaTable = Map<string, Map<string, PresenceMeta>>;
+
+export function emptyDiff(): PresenceDiff {
+  return { joins: {}, leaves: {} };
+}
+
+export function isEmptyDiff(diff: PresenceDiff): boolean {
+  return Object.keys(diff.joins).length === 0 && Object.keys(diff.leaves).length === 0;
+}
+
+/**
+ * The presences of one topic, as a value: join and leave return the diff they caused, and a
+ * diff from elsewhere (another node) can be applied, so replicas built from the same diffs
+ * agree. No I/O and no clock.
+ */
+export class PresenceState {
+  private readonly table: MetaTable = new Map();
+
+  /** Adds (or replaces, same phx_ref) one meta of `key`. */
+  join(key: string, meta: PresenceMeta): PresenceDiff {
+    put(this.table, key, meta);
+    return { joins: { [key]: { metas: [meta] } }, leaves: {} };
+  }
+
+  /** Removes the meta `phxRef` of `key`; an empty diff when it is not present. */
+  leave(key: string, phxRef: string): PresenceDiff {
+    const meta = take(this.table, key, phxRef);
+    return meta ? { joins: {}, leaves: toPresences(new Map([[key, new Map([[phxRef, meta]])]])) } : emptyDiff();
+  }
+
+  /** Applies a diff as phoenix.js does: joins first (replacing equal phx_refs), then leaves. */
+  apply(diff: PresenceDiff): void {
+    for (const [key, { metas }] of Object.entries(diff.joins)) for (const meta of metas) put(this.table, key, meta);
+    for (const [key, { metas }] of Object.entries(diff.leaves)) for (const meta of metas) take(this.table, key, meta.phx_ref);
+  }
+
+  list(): Presences {
+    return toPresences(this.table);
+  }
+
+  /** Number of keys present. */
+  get size(): number {
+    return this.table.size;
+  }
+}
+
+/**
+ * Folds diffs in order into one diff with the same effect on a client that applies it:
+ * a join then a leave of the same phx_ref inside the batch cancel out (the client never saw
+ * it); a leave then a join of the same phx_ref becomes the join (it replaces the old meta).
+ */
+export class DiffAccumulator {
+  private joins: MetaTable = new Map();
+  private leaves: MetaTable = new Map();
+  /** Refs that were present before the batch, left, and joined again inside it. */
+  private rejoined = new Set<string>();
+
+  add(diff: PresenceDiff): this {
+    for (const [key, { metas }] of Object.entries(diff.joins)) {
+      for (const meta of metas) {
+        const left = take(this.leaves, key, meta.phx_ref);
+        if (left) this.rejoined.add(meta.phx_ref);
+        put(this.joins, key, meta);
+      }
+    }
+    for (const [key, { metas }] of Object.entries(diff.leaves)) {
+      for (const meta of metas) {
+        const joined = take(this.joins, key, meta.phx_ref);
+        if (!joined || this.rejoined.delete(meta.phx_ref)) put(this.leaves, key, meta);
+      }
+    }
+    return this;
+  }
+
+  get isEmpty(): boolean {
+    return this.joins.size === 0 && this.leaves.size === 0;
+  }
+
+  /** The merged diff so far; the accumulator starts again empty. */
+  take(): PresenceDiff {
+    const diff = { joins: toPresences(this.joins), leaves: toPresences(this.leaves) };
+    this.joins = new Map();
+    this.leaves = new Map();
+    this.rejoined = new Set();
+    return diff;
+  }
+}
+
+/** One diff with the effect of `diffs` applied in order. */
+export function mergeDiffs(...diffs: PresenceDiff[]): PresenceDiff {
+  const acc = new DiffAccumulator();
+  for (const diff of diffs) acc.add(diff);
+  return acc.take();
+}
+
+function put(table: MetaTable, key: string, meta: PresenceMeta): void {
+  let metas = table.get(key);
+  if (!metas) table.set(key, (metas = new Map()));
+  metas.set(meta.phx_ref, meta);
+}
+
+function take(table: MetaTable, key: string, phxRef: string): PresenceMeta | undefined {
+  const metas = table.get(key);
+  const meta = metas?.get(phxRef);
+  if (!metas || !meta) return undefined;
+  metas.delete(phxRef);
+  if (metas.size === 0) table.delete(key);
+  return meta;
+}
+
+/** Object.fromEntries, so a key such as "__proto__" stays an own property. */
+function toPresences(table: MetaTable): Presences {
+  return Object.fromEntries([...table].map(([key, metas]) => [key, { metas: [...metas.values()] }]));
+}

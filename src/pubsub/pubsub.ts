@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { Notifier } from '../domain/notifier.ts';
+import { v2JsonSerializer } from '../protocol/v2-json-serializer.ts';
+import type { Bus, BusMessage } from './bus.ts';
+
+/** Receives each message for a topic; must not throw and must not await (it is on the hot path). */
+export type DeliveryHandler = (message: BusMessage) => void;
+
+/** One local subscriber of one topic. */
+export interface Subscription {
+  readonly id: number;
+  readonly topic: string;
+  /** Resolves once broadcasts from other nodes are delivered too (local ones are from the start). */
+  readonly ready: Promise<void>;
+  /** Idempotent. */
+  unsubscribe(): void;
+}
+
+export type RevocationListener = (userId: string, groupId: string) => void;
+
+interface TopicEntry {
+  readonly handlers: Map<number, DeliveryHandler>;
+  readonly ready: Promise<void>;
+}
+
+/** Internal topic carrying control messages between nodes; never a channel topic (no `:`). */
+const CONTROL_TOPIC = 'renraku.control';
+
+interface RevokeControl {
+  type: 'revoke';
+  user_id: string;
+  group_id: string;
+}
+
+/**
+ * This node's subscribers per topic, and the way a broadcast reaches every node. A broadcast is
+ * encoded once, `[null, null, topic, event, payload]`, and the same BusMessage (same string
+ * instance) is handed synchronously to every local subscriber, then published once on the bus
+ * for the other nodes. The bus subscription of a topic is held while the topic has at least
+ * one local subscriber. Delivery is at most once; see Bus for ordering.
+ */
+export class PubSub implements Notifier {
+  private readonly bus: Bus;
+  private readonly logger: Logger | undefined;
+  private readonly topics = new Map<string, TopicEntry>();
+  private readonly revocationListeners = new Set<RevocationListener>();
+  private nextId = 1;
+  /** Resolves once revocations from other nodes are received. */
+  readonly ready: Promise<void>;
+
+  constructor(deps: { bus: Bus; logger?: Logger }) {
+    this.bus = deps.bus;
+    this.logger = deps.logger;
+    this.ready = this.bus.subscribe(CONTROL_TOPIC, (message) => this.onControl(message));
+    this.ready.catch((err: unknown) => this.logger?.error({ err }, 'pubsub: control topic subscription failed'));
+  }
+
+  subscribe(topic: string, handler: DeliveryHandler): Subscription {
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      const handlers = new Map<number, DeliveryHandler>();
+      const ready = this.bus.subscribe(topic, (message) => this.deliver(handlers, message, undefined));
+      // Observed here so an unawaited failure is never an unhandled rejection; subscribers see it through `ready`.
+      ready.catch((err: unknown) => this.logger?.error({ err, topic }, 'pubsub: bus subscription failed'));
+      entry = { handlers, ready };
+      this.topics.set(topic, entry);
+    }
+    const id = this.nextId++;
+    entry.handlers.set(id, handler);
+    const owner = entry;
+    return {
+      id,
+      topic,
+      ready: owner.ready,
+      unsubscribe: () => {
+        if (!owner.handlers.delete(id) || owner.handlers.size > 0 || this.topics.get(topic) !== owner) return;
+        this.topics.delete(topic);
+        this.bus.unsubscribe(topic).catch((err: unknown) => this.logger?.error({ err, topic }, 'pubsub: bus unsubscribe failed'));
+      },
+    };
+  }
+
+  /** Every subscriber of `topic` on every node. `meta.seq` travels beside the frame. */
+  broadcast(topic: string, event: string, payload: Record<string, unknown>, meta?: { seq?: number }): void {
+    this.send(topic, event, payload, meta, undefined, true);
+  }
+
+  /** Every subscriber on every node except `from` (e.g. `typing`, not echoed to its author). */
+  broadcastFrom(from: Subscription, topic: string, event: string, payload: Record<string, unknown>, meta?: { seq?: number }): void {
+    this.send(topic, event, payload, meta, from.id, true);
+  }
+
+  /** This node's subscribers only. */
+  localBroadcast(topic: string, event: string, payload: Record<string, unknown>, meta?: { seq?: number }): void {
+    this.send(topic, event, payload, meta, undefined, false);
+  }
+
+  /** Tells every node's revocation listeners (the socket layer) at once, this node synchronously. */
+  revokeGroupAccess(userId: string, groupId: string): void {
+    this.notifyRevocation(userId, groupId);
+    const control: RevokeControl = { type: 'revoke', user_id: userId, group_id: groupId };
+    this.publish(CONTROL_TOPIC, { frame: JSON.stringify(control) });
+  }
+
+  /** Registers a listener for revocations from any node; returns its removal. */
+  onRevoke(listener: RevocationListener): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  /** Local subscribers of a topic (for stats and tests). */
+  subscriberCount(topic: string): number {
+    return this.topics.get(topic)?.handlers.size ?? 0;
+  }
+
+  private send(topic: string, event: string, payload: Record<string, unknown>, meta: { seq?: number } | undefined, exclude: number | undefined, remote: boolean): void {
+    const message: BusMessage = meta?.seq === undefined
+      ? { frame: v2JsonSerializer.broadcast(topic, event, payload) }
+      : { frame: v2JsonSerializer.broadcast(topic, event, payload), seq: meta.seq };
+    const entry = this.topics.get(topic);
+    if (entry) this.deliver(entry.handlers, message, exclude);
+    if (remote) this.publish(topic, message);
+  }
+
+  private deliver(handlers: Map<number, DeliveryHandler>, message: BusMessage, exclude: number | undefined): void {
+    for (const [id, handler] of handlers) {
+      if (id === exclude) continue;
+      try {
+        handler(message);
+      } catch (err) {
+        this.logger?.error({ err }, 'pubsub: a subscriber threw; the others still get the message');
+      }
+    }
+  }
+
+  private publish(topic: string, message: BusMessage): void {
+    this.bus.publish(topic, message).catch((err: unknown) => this.logger?.error({ err, topic }, 'pubsub: bus publish failed'));
+  }
+
+  private onControl(message: BusMessage): void {
+    let control: Partial<RevokeControl>;
+    try {
+      control = JSON.parse(message.frame.toString()) as Partial<RevokeControl>;
+    } catch (err) {
+      this.logger?.error({ err }, 'pubsub: unreadable control message');
+      return;
+    }
+    if (control.type === 'revoke' && typeof control.user_id === 'string' && typeof control.group_id === 'string') {
+      this.notifyRevocation(control.user_id, control.group_id);
+    }
+  }
+
+  private notifyRevocation(userId: string, groupId: string): void {
+    for (const listener of this.revocationListeners) {
+      try {
+        listener(userId, groupId);
+      } catch (err) {
+        this.logger?.error({ err, userId, groupId }, 'pubsub: a revocation listener threw');
+      }
+    }
+  }
+}

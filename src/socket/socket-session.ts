@@ -1,0 +1,265 @@
+import type { Logger } from 'pino';
+import type { Channel, ChannelContext, JoinResult } from '../channels/channel.ts';
+import type { ChannelRouter } from '../channels/channel-router.ts';
+import { LIMITS } from '../config/limits.ts';
+import { AppError } from '../domain/app-error.ts';
+import type { Clock } from '../domain/clock.ts';
+import { topics } from '../domain/topics.ts';
+import { binarySerializer } from '../protocol/binary-serializer.ts';
+import { EVENTS, PHOENIX_TOPIC, type BinaryFrame, type EncodedFrame, type Frame, type ReplyStatus } from '../protocol/frame.ts';
+import { ProtocolError } from '../protocol/protocol-error.ts';
+import { v2JsonSerializer } from '../protocol/v2-json-serializer.ts';
+import { CLOSE_CODES } from '../transport/close-codes.ts';
+import type { Connection, ConnectionHandler } from '../transport/connection.ts';
+import { errorResponse } from './error-reply.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface SocketSessionDeps {
+  connection: Connection;
+  userId: string;
+  router: ChannelRouter;
+  clock: Clock;
+  logger: Logger;
+  /** Per-socket message rate; defaults to LIMITS.messageBurst / messageRefillPerSecond. */
+  messageBurst?: number;
+  messageRefillPerSecond?: number;
+}
+
+/** A joined topic: its channel, the join_ref that owns it, and the context it writes through. */
+interface Joined {
+  readonly joinRef: string | null;
+  readonly channel: Channel;
+  readonly ctx: BoundContext;
+}
+
+interface BoundContext extends ChannelContext {
+  active: boolean;
+}
+
+/**
+ * One connection's multiplexer, as Phoenix's socket: routes each decoded frame to the channel
+ * of its topic, transport-agnostic.
+ * - Heartbeats (`phoenix`/`heartbeat`) are answered at once; every other frame is handled in
+ *   arrival order, one at a time (at most LIMITS.maxPendingFrames waiting, else close 1008).
+ * - `phx_join`: unknown topic → `unmatched topic`; a 101st channel → `too many channels joined`;
+ *   over the join rate (LIMITS.joinBurst, joinRefillPerSecond) → `rate_limited` with
+ *   `retry_after_ms`; a join of a topic already joined closes the old channel first (phx_close
+ *   with the old join_ref).
+ * - Events on a topic not joined → `unmatched topic`; with a join_ref other than the current
+ *   one of the topic they are ignored (a null join_ref is accepted, as in Phoenix); over the
+ *   message rate → `rate_limited`. `phx_leave` → ok reply, then phx_close.
+ * - Unreadable frames (not JSON, not a 5-array, no usable ref/topic) close the socket with
+ *   1007; readable envelopes with wrong types get `invalid_frame`, a payload that is not an
+ *   object `invalid_payload`. Errors never close the socket: AppError → its code; anything
+ *   else → `internal` (logged).
+ */
+export class SocketSession implements ConnectionHandler {
+  readonly userId: string;
+  private readonly connection: Connection;
+  private readonly router: ChannelRouter;
+  private readonly logger: Logger;
+  private readonly channels = new Map<string, Joined>();
+  private readonly joinBucket: TokenBucket;
+  private readonly messageBucket: TokenBucket;
+  private tail: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private ended = false;
+  /** Groups revoked while a join was waiting on the store: that join must not complete. */
+  private revokedWhileJoining: Set<string> | undefined;
+
+  constructor(deps: SocketSessionDeps) {
+    this.connection = deps.connection;
+    this.userId = deps.userId;
+    this.router = deps.router;
+    this.logger = deps.logger;
+    const now = () => deps.clock.now();
+    this.joinBucket = new TokenBucket({ burst: LIMITS.joinBurst, refillPerSecond: LIMITS.joinRefillPerSecond, now });
+    this.messageBucket = new TokenBucket({
+      burst: deps.messageBurst ?? LIMITS.messageBurst,
+      refillPerSecond: deps.messageRefillPerSecond ?? LIMITS.messageRefillPerSecond,
+      now,
+    });
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  get connectionId(): string {
+    return this.connection.id;
+  }
+
+  receive(data: string | Buffer, binary: boolean): void {
+    if (this.ended) return;
+    let frame: Frame | BinaryFrame;
+    try {
+      if (binary) frame = binarySerializer.decodePush(typeof data === 'string' ? Buffer.from(data) : data);
+      else frame = v2JsonSerializer.decode(data.toString());
+    } catch (err) {
+      const to = err instanceof ProtocolError ? err.replyTo : undefined;
+      if (to) this.enqueue(async () => this.replyError(to.joinRef, to.ref, to.topic, err));
+      else this.connection.close(CLOSE_CODES.invalidFrame, err instanceof Error ? err.message : 'unreadable frame');
+      return;
+    }
+    if (frame.topic === PHOENIX_TOPIC && frame.event === EVENTS.heartbeat) {
+      this.reply(null, frame.ref, PHOENIX_TOPIC, 'ok', {});
+      return;
+    }
+    this.enqueue(() => this.handle(frame));
+  }
+
+  closed(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const [topic, joined] of this.channels) this.closeChannel(topic, joined, false);
+  }
+
+  /** Closes (phx_close) every channel of `groupId` and tells the `user:` channel, if joined. */
+  revokeGroup(groupId: string): void {
+    this.revokedWhileJoining?.add(groupId);
+    for (const [topic, joined] of this.channels) {
+      if (joined.channel.groupId === groupId) this.closeChannel(topic, joined, true);
+    }
+    this.channels.get(topics.user(this.userId))?.ctx.push('group:removed', { group_id: groupId });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    if (this.pending >= LIMITS.maxPendingFrames) {
+      this.connection.close(CLOSE_CODES.policyViolation, 'too many frames in flight');
+      return;
+    }
+    this.pending++;
+    this.tail = this.tail.then(async () => {
+      try {
+        if (!this.ended) await task();
+      } catch (err) {
+        this.logger.error({ err, connection: this.connection.id }, 'socket: frame handling failed');
+      } finally {
+        this.pending--;
+      }
+    });
+  }
+
+  private async handle(frame: Frame | BinaryFrame): Promise<void> {
+    if (frame.event === EVENTS.join) return this.join(frame);
+    if (frame.event === EVENTS.leave) return this.leave(frame);
+    const joined = this.channels.get(frame.topic);
+    if (!joined) return this.replyError(null, frame.ref, frame.topic, new AppError('unmatched_topic'));
+    if (isStale(frame, joined)) return;
+    if (Buffer.isBuffer(frame.payload)) return this.replyError(frame.joinRef, frame.ref, frame.topic, binaryRefused());
+    const wait = this.messageBucket.take();
+    if (wait > 0) return this.replyError(frame.joinRef, frame.ref, frame.topic, rateLimited(wait));
+    try {
+      const response = await joined.channel.handleIn(frame.event, frame.payload);
+      this.reply(frame.joinRef, frame.ref, frame.topic, 'ok', response);
+    } catch (err) {
+      this.replyError(frame.joinRef, frame.ref, frame.topic, err);
+    }
+  }
+
+  private async join(frame: Frame | BinaryFrame): Promise<void> {
+    const { joinRef, ref, topic } = frame;
+    if (Buffer.isBuffer(frame.payload)) return this.replyError(joinRef, ref, topic, binaryRefused());
+    const route = this.router.match(topic);
+    if (!route) return this.replyError(joinRef, ref, topic, new AppError('unmatched_topic'));
+    const existing = this.channels.get(topic);
+    if (this.channels.size - (existing ? 1 : 0) >= LIMITS.maxChannelsPerSocket) {
+      return this.replyError(joinRef, ref, topic, new AppError('too_many_channels'));
+    }
+    const wait = this.joinBucket.take();
+    if (wait > 0) return this.replyError(joinRef, ref, topic, rateLimited(wait));
+    if (existing) this.closeChannel(topic, existing, true);
+
+    const channel = route.create();
+    const ctx = this.context(topic, joinRef);
+    const revoked = new Set<string>();
+    this.revokedWhileJoining = revoked;
+    let result: JoinResult;
+    try {
+      result = await channel.join(ctx, frame.payload);
+    } catch (err) {
+      this.release(channel, ctx);
+      return this.replyError(joinRef, ref, topic, err);
+    } finally {
+      this.revokedWhileJoining = undefined;
+    }
+    if (this.ended) return this.release(channel, ctx);
+    if (channel.groupId !== undefined && revoked.has(channel.groupId)) {
+      this.release(channel, ctx);
+      return this.replyError(joinRef, ref, topic, new AppError('not_member'));
+    }
+    const joined: Joined = { joinRef, channel, ctx };
+    this.channels.set(topic, joined);
+    this.reply(joinRef, ref, topic, 'ok', result.response);
+    try {
+      result.afterReply?.();
+    } catch (err) {
+      // As a crashed Phoenix channel: phx_error makes the client rejoin.
+      this.logger.error({ err, connection: this.connection.id, topic }, 'socket: channel failed right after its join');
+      this.channels.delete(topic);
+      this.release(channel, ctx);
+      this.connection.send(v2JsonSerializer.encode({ joinRef, ref: joinRef, topic, event: EVENTS.error, payload: { reason: 'channel_crash' } }));
+    }
+  }
+
+  private async leave(frame: Frame | BinaryFrame): Promise<void> {
+    const joined = this.channels.get(frame.topic);
+    if (joined && isStale(frame, joined)) return;
+    this.reply(frame.joinRef, frame.ref, frame.topic, 'ok', {});
+    if (joined) this.closeChannel(frame.topic, joined, true);
+  }
+
+  private context(topic: string, joinRef: string | null): BoundContext {
+    const connection = this.connection;
+    const ctx: BoundContext = {
+      userId: this.userId,
+      topic,
+      joinRef,
+      active: true,
+      push: (event, payload) => {
+        if (ctx.active) connection.send(v2JsonSerializer.push(joinRef, topic, event, payload));
+      },
+      write: (frame: EncodedFrame) => {
+        if (ctx.active) connection.send(frame);
+      },
+    };
+    return ctx;
+  }
+
+  private closeChannel(topic: string, joined: Joined, notify: boolean): void {
+    this.channels.delete(topic);
+    this.release(joined.channel, joined.ctx);
+    if (notify) this.connection.send(v2JsonSerializer.close(joined.joinRef, topic));
+  }
+
+  /** The channel writes nothing more, and gives back what it holds. */
+  private release(channel: Channel, ctx: BoundContext): void {
+    ctx.active = false;
+    try {
+      channel.leave();
+    } catch (err) {
+      this.logger.error({ err, connection: this.connection.id }, 'socket: channel leave failed');
+    }
+  }
+
+  private reply(joinRef: string | null, ref: string | null, topic: string, status: ReplyStatus, response: Record<string, unknown>): void {
+    this.connection.send(v2JsonSerializer.reply(joinRef, ref, topic, status, response));
+  }
+
+  private replyError(joinRef: string | null, ref: string | null, topic: string, err: unknown): void {
+    const response = errorResponse(err, this.logger, { connection: this.connection.id, user: this.userId, topic });
+    this.reply(joinRef, ref, topic, 'error', response);
+  }
+}
+
+function isStale(frame: Frame | BinaryFrame, joined: Joined): boolean {
+  return frame.joinRef !== null && frame.joinRef !== joined.joinRef;
+}
+
+function rateLimited(retryAfterMs: number): AppError {
+  return new AppError('rate_limited', undefined, { retry_after_ms: retryAfterMs });
+}
+
+function binaryRefused(): AppError {
+  return new AppError('invalid_payload', 'This channel takes JSON payloads only, not binary ones.');
+}

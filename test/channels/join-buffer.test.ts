@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ChannelContext } from '../../src/channels/channel.ts';
+import { JoinBuffer } from '../../src/channels/join-buffer.ts';
+import type { EncodedFrame } from '../../src/protocol/frame.ts';
+import { MemoryBusHub } from '../../src/pubsub/memory-bus.ts';
+import { PubSub } from '../../src/pubsub/pubsub.ts';
+
+function context(topic: string, written: EncodedFrame[]): ChannelContext {
+  return { userId: 'u', topic, joinRef: '1', push: () => {}, write: (frame) => written.push(frame) };
+}
+
+test('holds broadcasts until open, then drops messages the join reply covered, for good', () => {
+  const pubsub = new PubSub({ bus: new MemoryBusHub().connect() });
+  const written: EncodedFrame[] = [];
+  const buffer = new JoinBuffer(pubsub, context('room:r', written));
+  pubsub.broadcast('room:r', 'msg', { seq: 4 }, { seq: 4 });
+  pubsub.broadcast('room:r', 'msg:edited', { id: 'x' });
+  pubsub.broadcast('room:r', 'msg', { seq: 5 }, { seq: 5 });
+  pubsub.broadcast('room:r', 'msg', { seq: 6 }, { seq: 6 });
+  assert.deepEqual(written, [], 'nothing before the join reply');
+
+  buffer.open(5); // the reply held messages up to seq 5
+  assert.deepEqual(written, [
+    '[null,null,"room:r","msg:edited",{"id":"x"}]',
+    '[null,null,"room:r","msg",{"seq":6}]',
+  ]);
+  // The broadcast of a message the reply already held may come after the reply (another node, or a commit racing the join).
+  pubsub.broadcast('room:r', 'msg', { seq: 5 }, { seq: 5 });
+  pubsub.broadcast('room:r', 'msg', { seq: 7 }, { seq: 7 });
+  assert.equal(written.length, 3);
+  assert.equal(written[2], '[null,null,"room:r","msg",{"seq":7}]');
+
+  buffer.close();
+  pubsub.broadcast('room:r', 'msg', { seq: 8 }, { seq: 8 });
+  assert.equal(written.length, 3, 'nothing after close');
+  assert.equal(pubsub.subscriberCount('room:r'), 0);
+});
+
+test('without a cutoff everything held is written in arrival order', () => {
+  const pubsub = new PubSub({ bus: new MemoryBusHub().connect() });
+  const written: EncodedFrame[] = [];
+  const buffer = new JoinBuffer(pubsub, context('user:u', written));
+  pubsub.broadcast('user:u', 'unread', { n: 1 });
+  pubsub.broadcast('user:u', 'unread', { n: 2 });
+  buffer.open();
+  pubsub.broadcast('user:u', 'unread', { n: 3 });
+  assert.deepEqual(written.map((f) => JSON.parse(f as string)[4].n), [1, 2, 3]);
+});

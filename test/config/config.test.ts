@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+test('defaults give a working single node', () => {
+  const c = loadConfig({});
+  assert.equal(c.httpPort, 4000);
+  assert.equal(c.smtpPort, 2525);
+  assert.equal(c.databaseUrl, '');
+  assert.equal(c.publicUrl, 'http://localhost:4000');
+  assert.ok(c.dataDir.endsWith('data'));
+  assert.ok(Object.isFrozen(c));
+});
+
+test('a bad value names its variable', () => {
+  const cases: Record<string, string>[] = [
+    { RENRAKU_HTTP_PORT: 'eighty' },
+    { RENRAKU_HTTP_PORT: '70000' },
+    { RENRAKU_DATABASE_URL: 'mysql://x' },
+    { RENRAKU_REDIS_URL: 'http://x' },
+    { RENRAKU_PUBLIC_URL: 'ftp://x' },
+    { RENRAKU_SECRET: 'short' },
+    { RENRAKU_LOG_LEVEL: 'loud' },
+    { RENRAKU_SMTP_RELAY_URL: 'mail.example' },
+    { RENRAKU_REDIS_URL: 'redis://127.0.0.1:6379' },
+  ];
+  for (const env of cases) {
+    const name = Object.keys(env)[0]!;
+    assert.throws(() => loadConfig(env), (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `${name}: ConfigError`);
+      const expected = name === 'RENRAKU_REDIS_URL' && env[name]!.startsWith('redis') ? 'RENRAKU_SECRET' : name;
+      assert.equal(err.variable, expected);
+      assert.ok(err.message.startsWith(expected));
+      return true;
+    });
+  }
+});

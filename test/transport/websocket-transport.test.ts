@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import WebSocket from 'ws';
+import { LIMITS } from '../../src/config/limits.ts';
+import { SocketTokens } from '../../src/domain/socket-token.ts';
+import type { Connection } from '../../src/transport/connection.ts';
+import { tokenFromSubprotocols, WebSocketTransport } from '../../src/transport/websocket-transport.ts';
+import { ManualTime } from './manual-time.ts';
+
+interface Accepted {
+  connection: Connection;
+  userId: string;
+  received: Array<string | Buffer>;
+  closed: Promise<[number, string]>;
+}
+
+describe('WebSocketTransport', () => {
+  const time = new ManualTime();
+  const tokens = new SocketTokens('s'.repeat(40), 60_000, () => time.now());
+  const accepted: Accepted[] = [];
+  let server: Server;
+  let transport: WebSocketTransport;
+  let base: string;
+
+  before(async () => {
+    server = createServer((_req, res) => res.end('plain http'));
+    transport = new WebSocketTransport({
+      tokens, clock: time, timers: time, logger: pino({ level: 'silent' }),
+      accept: (connection, userId) => {
+        let closed!: (v: [number, string]) => void;
+        const entry: Accepted = { connection, userId, received: [], closed: new Promise((r) => (closed = r)) };
+        accepted.push(entry);
+        return {
+          receive: (data) => {
+            entry.received.push(data);
+            connection.send(`echo:${data.toString()}`);
+          },
+          closed: (code, reason) => closed([code, reason]),
+        };
+      },
+    });
+    transport.attach(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/socket/websocket`;
+  });
+
+  after(async () => {
+    await transport.close();
+    server.close();
+  });
+
+  /** Resolves with the HTTP status of a refused upgrade, or 101 when it opened. */
+  function attempt(url: string, protocols?: string[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, protocols);
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        ws.terminate();
+      });
+      ws.on('open', () => {
+        resolve(101);
+        ws.close();
+      });
+      ws.on('error', (err) => { if (!/Unexpected server response/.test(err.message)) reject(err); });
+    });
+  }
+
+  async function open(): Promise<{ ws: WebSocket; server: Accepted }> {
+    const ws = new WebSocket(`${base}?token=${encodeURIComponent(tokens.mint('U1').token)}&vsn=2.0.0`);
+    await once(ws, 'open');
+    return { ws, server: accepted.at(-1)! };
+  }
+
+  test('refuses before upgrading: 400 without vsn 2.0.0, 403 without a valid token', async () => {
+    const good = encodeURIComponent(tokens.mint('U1').token);
+    assert.equal(await attempt(`${base}?token=${good}`), 400);
+    assert.equal(await attempt(`${base}?token=${good}&vsn=1.0.0`), 400);
+    assert.equal(await attempt(`${base}?vsn=2.0.0`), 403, 'missing');
+    assert.equal(await attempt(`${base}?token=v1.U1.1.AAAA&vsn=2.0.0`), 403, 'forged');
+    const expired = new SocketTokens('s'.repeat(40), 1, () => time.now() - 10).mint('U1').token;
+    assert.equal(await attempt(`${base}?token=${encodeURIComponent(expired)}&vsn=2.0.0`), 403, 'expired');
+    assert.equal(await attempt(`${base}?token=${good}&vsn=2.0.0`), 101);
+  });
+
+  test('other paths are not upgraded', async () => {
+    assert.equal(await attempt(base.replace('/socket/websocket', '/elsewhere') + '?vsn=2.0.0'), 404);
+  });
+
+  test('the phoenix.js authToken subprotocol authenticates, and "phoenix" is echoed', async () => {
+    const token = tokens.mint('U-sub').token;
+    // phoenix.js: btoa(token) without "=" (standard alphabet, not base64url)
+    const encoded = Buffer.from(token).toString('base64').replace(/=/g, '');
+    const ws = new WebSocket(`${base}?vsn=2.0.0`, ['phoenix', `base64url.bearer.phx.${encoded}`]);
+    await once(ws, 'open');
+    assert.equal(ws.protocol, 'phoenix');
+    assert.equal(accepted.at(-1)!.userId, 'U-sub');
+    ws.close();
+    assert.equal(tokenFromSubprotocols('phoenix, base64url.bearer.phx.' + Buffer.from('a+b/c?').toString('base64url')), 'a+b/c?');
+    assert.equal(tokenFromSubprotocols('phoenix'), undefined);
+  });
+
+  test('frames reach the handler and sends reach the client', async () => {
+    const { ws, server: peer } = await open();
+    const reply = once(ws, 'message');
+    ws.send('hello');
+    assert.equal(String((await reply)[0]), 'echo:hello');
+    assert.deepEqual(peer.received, ['hello']);
+    ws.close();
+    assert.equal((await peer.closed)[0], 1005);
+  });
+
+  test('a frame over the limit closes with 1009', async () => {
+    const { ws, server: peer } = await open();
+    ws.send('x'.repeat(LIMITS.maxFrameBytes + 1));
+    const [code] = await once(ws, 'close');
+    assert.equal(code, 1009);
+    await peer.closed; // ws reports 1006 here: it ends the socket without waiting for the client's close frame
+  });
+
+  test('a connection silent for the idle timeout is closed with 4408; an active one is not', async () => {
+    const quiet = await open();
+    const busy = await open();
+    time.advance(LIMITS.idleTimeoutMs / 2);
+    const echoed = once(busy.ws, 'message');
+    busy.ws.send('still here');
+    await echoed;
+    time.advance(LIMITS.idleTimeoutMs / 2 + LIMITS.idleSweepMs);
+    const [code, reason] = await once(quiet.ws, 'close');
+    assert.equal(code, 4408);
+    assert.equal(String(reason), 'idle timeout');
+    assert.equal(busy.ws.readyState, WebSocket.OPEN);
+    busy.ws.close();
+  });
+
+  test('a slow consumer is terminated once its unsent bytes pass the limit', async () => {
+    const { ws, server: peer } = await open();
+    await new Promise<void>((resolve) => ws.once('message', () => resolve()).send('x'));
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const chunk = 'y'.repeat(512 * 1024);
+    for (let i = 0; i < 64 && peer.connection.bufferedAmount <= LIMITS.maxBufferedBytes; i++) peer.connection.send(chunk);
+    const [code] = await peer.closed;
+    assert.equal(code, 1006, 'terminated without a close frame');
+    ws.terminate();
+  });
+
+  test('close() says 1001 going away to everyone', async () => {
+    const other = new WebSocketTransport({ tokens, clock: time, timers: time, logger: pino({ level: 'silent' }), accept: () => ({ receive: () => {}, closed: () => {} }) });
+    const httpServer = createServer();
+    other.attach(httpServer);
+    httpServer.listen(0, '127.0.0.1');
+    await once(httpServer, 'listening');
+    const ws = new WebSocket(`ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/socket/websocket?vsn=2.0.0&token=${encodeURIComponent(tokens.mint('U').token)}`);
+    await once(ws, 'open');
+    const closing = once(ws, 'close');
+    await other.close();
+    assert.equal((await closing)[0], 1001);
+    httpServer.close();
+  });
+});
