@@ -94,7 +94,7 @@ export async function startRenraku(opts: TargetOptions): Promise<RunningTarget> 
         return seed;
       }
       if (layout.users > BENCH_LIMITS.maxApiSeedUsers) throw new Error(`renraku seed failed:\n${run.output}`);
-      process.stderr.write(`bench: renraku seed failed, seeding ${layout.users} users through the HTTP API instead (${run.output.split('\n').find(Boolean) ?? ''})\n`);
+      process.stderr.write(`bench: renraku seed failed, seeding ${layout.users} users through the HTTP API instead:\n${run.output.split('\n').filter((l) => l && !l.startsWith('    at ')).slice(-6).join('\n')}\n`);
       return seedThroughApi(`http://127.0.0.1:${port}`, layout);
     },
     async stop() {

@@ -52,9 +52,10 @@ export async function seedCommand(args: string[]): Promise<number> {
       id: ids.next(), email: `bench-${tag}-${i}@example.invalid`, name: `bench ${i}`, created_at: now, password_hash: UNUSABLE_PASSWORD,
     }));
     const owner = users[0]!;
+    await store.bulk.insertUsers(users, []);
     const group = await store.groups.create({ id: ids.next(), name: `bench ${tag}`, slug: `bench-${tag}`, created_by: owner.id, created_at: now }, now);
     const memberships: Membership[] = users.map((u, i) => ({ group_id: group.id, user_id: u.id, role: i === 0 ? 'owner' : 'member', joined_at: now }));
-    await store.bulk.insertUsers(users, memberships.slice(1));
+    await store.bulk.insertUsers([], memberships.slice(1));
     const rooms: SeedOutput['rooms'] = [];
     for (let r = 0; r < nRooms; r++) {
       const room = await store.rooms.create({ id: ids.next(), group_id: group.id, name: `room ${r}`, created_by: owner.id, created_at: now, last_seq: 0 });

@@ -2,6 +2,7 @@ import { AppError } from './app-error.ts';
 
 // C0 controls except \t \n \r, DEL, and C1 controls. NUL cannot be stored by PostgreSQL, and
 // the others only ever arrive from broken or hostile clients.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /** Length in Unicode code points (a 4-byte emoji counts once). */

@@ -24,7 +24,8 @@ for (const transport of ['websocket', 'longpoll'] as TransportName[]) {
     };
 
     before(async () => {
-      server = await startTestServer();
+      // The recovery test pushes 50 messages in a row: above the default burst for one socket.
+      server = await startTestServer({ env: { RENRAKU_MESSAGE_BURST: '500' } });
       aiko = await server.signup('Aiko');
       ben = await server.signup('Ben');
       groupId = (await server.createGroup(aiko)).id;

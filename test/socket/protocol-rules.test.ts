@@ -129,9 +129,9 @@ describe('Phoenix protocol rules', () => {
     const perWriter = Math.min(20, LIMITS.messageBurst);
     const total = writers.length * perWriter;
     const post = (round: number) => writers.map((w, i) => w.request(joinRefs[i]!, room, 'msg:new', { body: `w${i}-m${round}` }));
+    const reader = await connect(member);
     const posts: Array<Promise<{ status?: string }>> = [];
     for (let round = 0; round < perWriter / 2; round++) posts.push(...post(round));
-    const reader = await connect(member);
     const joining = reader.join(room, { last_seq: 0 });
     for (let round = perWriter / 2; round < perWriter; round++) posts.push(...post(round));
     assert.ok((await Promise.all(posts)).every((p) => p.status === 'ok'));
