@@ -63,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const ids = new IdGenerator(() => clock.now());
   const tokens = new SocketTokens(loadOrCreateSecret(config.dataDir, config.secret), LIMITS.socketTokenTtlMs, () => clock.now());
   const bus = options.bus ?? new MemoryBusHub().connect();
-  const pubsub = new PubSub({ bus });
+  const pubsub = new PubSub({ bus, logger });
   const accounts = new AccountService({ store, clock, ids, tokens });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });

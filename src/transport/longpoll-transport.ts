@@ -119,8 +119,11 @@ class LongPollSession implements Connection {
  * The session token is the header `X-Phoenix-Longpoll-Token`, or the LAST `token` query value:
  * a client that authenticates with `params: {token}` sends `?token=<socket>&…&token=<session>`.
  * Session tokens are 192 random bits. A session with no poll for
- * LIMITS.longPollSessionTimeoutMs is closed (one sweep timer for all sessions); one with more
- * than LIMITS.longPollMaxQueued frames waiting is a slow consumer and is closed.
+ * LIMITS.longPollSessionTimeoutMs is closed by one sweep timer for all sessions (so within
+ * LIMITS.idleSweepMs after that); one with more than LIMITS.longPollMaxQueued frames waiting is a
+ * slow consumer and is closed. Frames handed to a poll whose response never reaches the client
+ * are lost, as in Phoenix; a client that rejoins with `last_seq` recovers room messages.
+ * A session lives on the node that opened it: polls must reach that node (sticky routing).
  */
 export class LongPollTransport {
   private readonly options: LongPollTransportOptions;
