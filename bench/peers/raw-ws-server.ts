@@ -4,7 +4,8 @@
  * sent to every member (ws frames it without copying). No auth, no store, no presence: what
  * Node.js itself costs per connection and per delivery.
  */
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
 import { PEER_MAX_BUFFERED, PEER_MAX_FRAME, peerHttpServer } from './peer-http.ts';
 import { PeerRooms } from './peer-message.ts';
 
