@@ -26,19 +26,33 @@ export function saveResult(result: ResultFile, dir = RESULTS_DIR): string {
   return path;
 }
 
-/** The newest result file of each scenario, oldest scenario first. */
-export function latestResults(dir = RESULTS_DIR): ResultFile[] {
+/** Every result file, oldest first. */
+export function allResults(dir = RESULTS_DIR): ResultFile[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'));
   } catch {
     return [];
   }
-  const latest = new Map<string, ResultFile>();
-  for (const name of names) {
-    const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ResultFile;
-    const seen = latest.get(r.scenario);
-    if (!seen || seen.started_at < r.started_at) latest.set(r.scenario, r);
+  return names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as ResultFile).sort((a, b) => a.started_at.localeCompare(b.started_at));
+}
+
+/** A run with the time its file was started. */
+export type DatedRun = RunRecord & { measured_at: string };
+
+/**
+ * The newest runs of each scenario on each server (and store): for every such key, the runs of
+ * the newest file that has it — a chat sweep's rates stay together. Compare files count too.
+ */
+export function latestRuns(files: readonly ResultFile[]): DatedRun[] {
+  const newest = new Map<string, DatedRun[]>();
+  for (const f of files) {
+    const byKey = new Map<string, DatedRun[]>();
+    for (const r of f.runs) {
+      const key = `${r.scenario}/${r.server}/${String(r.params.store ?? '')}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), { ...r, measured_at: f.started_at }]);
+    }
+    for (const [key, runs] of byKey) newest.set(key, runs);
   }
-  return [...latest.values()].sort((a, b) => a.started_at.localeCompare(b.started_at));
+  return [...newest.values()].flat();
 }

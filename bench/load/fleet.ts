@@ -3,7 +3,7 @@ import { forkTs, stopChild } from '../core/child.ts';
 import { addCounts, sumCounts } from '../core/counts.ts';
 import { Histogram } from '../core/histogram.ts';
 import { BENCH_LIMITS } from '../core/limits.ts';
-import { loopbackUrl } from '../core/loopback.ts';
+import { ADDRESS_SPACES, loopbackUrl } from '../core/loopback.ts';
 import { RpcClient } from '../core/rpc.ts';
 import { mergeRanges, type SeqRange } from '../core/seq-ranges.ts';
 import type { WireName } from './wire-protocol.ts';
@@ -67,6 +67,10 @@ export class Fleet {
     private readonly options: FleetOptions,
   ) {}
 
+  /** This fleet's source addresses: drawn at random so fleets driving one server never share
+   *  a 4-tuple; reconnect rounds step through the following spaces. */
+  private readonly space = Math.floor(Math.random() * ADDRESS_SPACES);
+
   static async start(options: FleetOptions): Promise<Fleet> {
     loopbackUrl(options.base);
     const procs = await Promise.all(
@@ -101,10 +105,14 @@ export class Fleet {
     if (most > BENCH_LIMITS.maxConnectionsPerWorker) {
       throw new Error(`${most} connections in one worker exceeds ${BENCH_LIMITS.maxConnectionsPerWorker}: use more --workers`);
     }
-    const timeout = BENCH_LIMITS.connectMs + BENCH_LIMITS.replyMs + most * 10;
+    // each client is bounded by connectMs + replyMs, a worker runs `concurrency` at a time; a
+    // server slower than minJoinsPerSecond per worker fails the run rather than stall it
+    const perClient = BENCH_LIMITS.connectMs + BENCH_LIMITS.replyMs;
+    const byBatches = (Math.ceil(most / Math.max(1, concurrency)) + 1) * perClient;
+    const timeout = Math.min(byBatches, Math.max(perClient, (most / BENCH_LIMITS.minJoinsPerSecond) * 1000));
     const parts = await Promise.all(
       this.rpcs.map((rpc, i) =>
-        rpc.call('open', { base: this.options.base, wire: this.options.wire, clients: perWorker[i] as ClientSpec[], concurrency }, timeout),
+        rpc.call('open', { base: this.options.base, wire: this.options.wire, clients: perWorker[i] as ClientSpec[], concurrency, space: this.space }, timeout),
       ),
     );
     return mergeOpen(parts);
@@ -112,8 +120,10 @@ export class Fleet {
 
   /** Runs publish jobs on the workers owning the publishing clients; resolves when all acks are in. */
   async publish(jobs: readonly PublishJob[]): Promise<PublishResult> {
+    // a closed loop runs as fast as the server goes (a 10,000-member fan-out of 200 messages
+    // takes minutes on a loaded machine): it gets the drain bound on top
     const expectedMs = (j: PublishJob) =>
-      j.durationMs > 0 ? j.durationMs : j.ratePerSec > 0 ? (j.count / j.ratePerSec) * 1000 : j.count * 50;
+      j.durationMs > 0 ? j.durationMs : j.ratePerSec > 0 ? (j.count / j.ratePerSec) * 1000 : BENCH_LIMITS.drainMs;
     const timeout = Math.max(...jobs.map(expectedMs)) + BENCH_LIMITS.replyMs + BENCH_LIMITS.rpcMs;
     const parts = await Promise.all(
       this.split(jobs).map((list, i) => (list.length ? (this.rpcs[i] as RpcClient<WorkerApi>).call('publish', { jobs: list }, timeout) : null)),
@@ -141,6 +151,7 @@ export class Fleet {
       deliveries: parts.reduce((n, p) => n + p.deliveries, 0),
       lastDeliveryUs: Math.max(0, ...parts.map((p) => p.lastDeliveryUs)),
       other: parts.reduce((o, p) => addCounts(o, p.other), {}),
+      otherBytes: parts.reduce((n, p) => n + p.otherBytes, 0),
       latency: Histogram.from(parts.map((p) => p.latency)).toData(),
       dropped: parts.reduce((o, p) => addCounts(o, p.dropped), {}),
       open: parts.reduce((n, p) => n + p.open, 0),

@@ -13,7 +13,7 @@ export interface Reply {
 /** Where a client reports what it receives: one sink per worker aggregates every client. */
 export interface ClientSink {
   delivery(sentUs: number, receivedUs: number): void;
-  other(event: string): void;
+  other(event: string, bytes: number): void;
   dropped(code: number): void;
 }
 
@@ -39,6 +39,8 @@ export class LoadClient {
   private ws: WebSocket | null = null;
   private nextRef = 1;
   private closing = false;
+  /** pushes sent so far: numbers each push's client_id, unique for the client's lifetime */
+  pushes = 0;
   private readonly pending = new Map<number, Pending>();
   readonly topics = new Map<string, TopicState>();
 
@@ -107,24 +109,24 @@ export class LoadClient {
         const received = nowUs();
         const frame = this.wire.decode(data as Buffer);
         if (frame.kind === 'ready') done();
-        else this.handle(frame, received);
+        else this.handle(frame, received, (data as Buffer).length);
       });
     });
   }
 
-  private handle(frame: Incoming, receivedUs: number): void {
+  private handle(frame: Incoming, receivedUs: number, bytes: number): void {
     switch (frame.kind) {
       case 'delivery': {
         this.sink.delivery(frame.sentUs, receivedUs);
         const t = this.topics.get(frame.topic);
-        if (!t) this.sink.other('msg:not-joined');
+        if (!t) this.sink.other('msg:not-joined', bytes);
         else if (t.tracker) t.tracker.add(frame.seq);
         else t.early.push(frame.seq);
         return;
       }
       case 'reply': {
         const p = this.pending.get(frame.ref);
-        if (!p) return this.sink.other('reply:unmatched');
+        if (!p) return this.sink.other('reply:unmatched', bytes);
         this.pending.delete(frame.ref);
         clearTimeout(p.timer);
         p.resolve({ ok: frame.ok, response: frame.response });
@@ -134,7 +136,7 @@ export class LoadClient {
         this.ws?.send(frame.frame);
         return;
       case 'other':
-        this.sink.other(frame.event);
+        this.sink.other(frame.event, bytes);
         return;
       case 'ready':
         return;

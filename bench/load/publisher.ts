@@ -72,7 +72,8 @@ function runJob(job: PublishJob, client: LoadClient, tally: PublishTally): Promi
     const sentUs = nowUs();
     if (tally.firstSendUs === 0 || sentUs < tally.firstSendUs) tally.firstSendUs = sentUs;
     tally.sent++;
-    const tag = `${client.index}.${n++}`;
+    n++;
+    const tag = `${client.index}.${client.pushes++}`;
     const p: Promise<void> = client
       .push(job.topic, benchBody(sentUs, tag, job.bodyBytes), `b${tag}`)
       .then((reply) => tally.record(job.topic, sentUs, reply), (e: unknown) => tally.fail(e))

@@ -20,6 +20,8 @@ export interface OpenParams {
   clients: ClientSpec[];
   /** connections being opened at once by this worker */
   concurrency: number;
+  /** the fleet's source address space (see sourceEndpoint) */
+  space: number;
 }
 
 export interface OpenResult {
@@ -88,6 +90,7 @@ export interface DeliveryStats {
   lastDeliveryUs: number;
   /** other frames by event (presence_state, presence_diff, heartbeat replies…) */
   other: Record<string, number>;
+  otherBytes: number;
   /** publish-to-receive of every delivery since the last reset */
   latency: HistogramData;
   /** sockets the server closed after they were open, by close code */

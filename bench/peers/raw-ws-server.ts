@@ -1,13 +1,26 @@
 /**
  * The floor: a bare `ws` server speaking just enough Phoenix V2 (join, `msg:new`, heartbeat) for
- * the same load generator. A broadcast is serialized once into one Buffer and that Buffer is
- * sent to every member (ws frames it without copying). No auth, no store, no presence: what
- * Node.js itself costs per connection and per delivery.
+ * the same load generator. A broadcast is serialized once and framed once
+ * (`WebSocket.Sender.frame`), and the same frame buffers are handed to every member's sender —
+ * what Socket.IO's adapter and engine.io do too. No auth, no store, no presence: what Node.js
+ * itself costs per connection and per delivery.
  */
-import type WebSocket from 'ws';
-import { WebSocketServer } from 'ws';
+import * as wsModule from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { PEER_MAX_BUFFERED, PEER_MAX_FRAME, peerHttpServer } from './peer-http.ts';
 import { PeerRooms } from './peer-message.ts';
+
+/** The parts of ws's Sender used here; @types/ws leaves them out (engine.io uses them alike). */
+interface FrameOptions {
+  fin: boolean;
+  rsv1: boolean;
+  opcode: number;
+  mask: boolean;
+  readOnly: boolean;
+}
+const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } }).Sender;
+const senderOf = (ws: WebSocket) => (ws as unknown as { _sender: { sendFrame(frame: Buffer[], cb?: () => void): void } })._sender;
+const TEXT = 1;
 
 const rooms = new PeerRooms();
 const members = new Map<string, Set<WebSocket>>();
@@ -23,10 +36,12 @@ server.on('upgrade', (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => serve(ws, url.searchParams.get('token') ?? 'anonymous'));
 });
 
-function broadcast(topic: string, frame: Buffer): void {
+function broadcast(topic: string, data: Buffer): void {
+  const frame = Sender.frame(data, { fin: true, rsv1: false, opcode: TEXT, mask: false, readOnly: false });
   for (const ws of members.get(topic) ?? []) {
+    if (ws.readyState !== WebSocket.OPEN) continue;
     if (ws.bufferedAmount > PEER_MAX_BUFFERED) ws.terminate();
-    else ws.send(frame, { binary: false });
+    else senderOf(ws).sendFrame(frame);
   }
 }
 

@@ -26,11 +26,11 @@ export const chatScenario = defineScenario({
     duration: { kind: 'number', default: 20, doc: 'seconds of publishing per rate' },
     sweep: { kind: 'list', default: [], doc: 'further rates to try in order (e.g. 1000,2000,4000), stopping at the first whose p99 ≥ 100 ms' },
   },
-  async run(o) {
+  async run(o, env) {
     const layout = { users: o.rooms * o.members, rooms: o.rooms, membersPerRoom: o.members };
     const rates = [o.rate, ...o.sweep.map(Number)];
     if (rates.some((r) => !(r > 0))) throw new Error(`--rate and --sweep want positive numbers, got ${rates.join(',')}`);
-    const runs = await withSession(o, layout, o, async (session): Promise<RunRecord[]> => {
+    const runs = await withSession(env, o, layout, o, async (session): Promise<RunRecord[]> => {
       const open = await session.fleet.open(session.clients, o.concurrency);
       await session.fleet.settle();
       const out: RunRecord[] = [];
@@ -64,6 +64,7 @@ export const chatScenario = defineScenario({
             max_ms: latency.max_ms,
             ack_p99_ms: Histogram.from([phase.pub.ackLatency]).percentiles().p99_ms,
             cpu_us_per_delivery: round(phase.serverCpuUs / Math.max(1, phase.drain.deliveries), 2),
+            client_cpu_us_per_delivery: round(phase.clientCpuUs / Math.max(1, phase.drain.deliveries), 2),
             missing: phase.verify.missing,
             duplicated: phase.verify.duplicates,
           },

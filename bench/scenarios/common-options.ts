@@ -8,7 +8,7 @@ export const LOAD_OPTIONS = {
   concurrency: { kind: 'int', default: 250, doc: 'connections being opened at once per worker' },
   'postgres-url': { kind: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres', doc: 'PostgreSQL to make a scratch database in (loopback only)' },
   'body-bytes': { kind: 'int', default: 100, doc: 'characters per message body (a chat line)' },
-  profile: { kind: 'flag', default: false, doc: 'write a V8 CPU profile of the server (--cpu-prof) to bench/results/profiles/' },
+  profile: { kind: 'flag', default: false, doc: 'write a CPU profile of the server during each measured phase to bench/results/profiles/' },
   'profile-clients': { kind: 'flag', default: false, doc: 'write V8 CPU profiles of the load workers to bench/results/profiles/' },
 } as const satisfies OptionSpecs;
 

@@ -19,17 +19,17 @@ export const connectScenario = defineScenario({
     connections: { kind: 'int', default: 2000, doc: 'connections (the target is measured at 19500)' },
     'members-per-room': { kind: 'int', default: 100, doc: 'members per room; each connection joins one room' },
   },
-  async run(o) {
+  async run(o, env) {
     const n = o.connections;
     const s = Math.min(o['members-per-room'], n);
     const layout = { users: n, rooms: Math.ceil(n / s), membersPerRoom: s };
-    const record = await withSession(o, layout, o, async ({ target, fleet, clients, setup }): Promise<RunRecord> => {
+    const record = await withSession(env, o, layout, o, async ({ target, fleet, clients, setup, measure }): Promise<RunRecord> => {
       // two GCs apart: start-up garbage is gone before the baseline
       await target.server.sample(true);
       await new Promise((r) => setTimeout(r, 500));
       const before = await target.server.sample(true);
       const genBefore = await fleet.stats();
-      const open = await fleet.open(clients, o.concurrency);
+      const open = await measure('connect', () => fleet.open(clients, o.concurrency));
       const joinedCpu = await target.server.sample(false);
       const genAfter = await fleet.stats();
       const settled = await fleet.settle();
@@ -51,11 +51,15 @@ export const connectScenario = defineScenario({
           join_p50_ms: joinLatency.p50_ms,
           join_p99_ms: joinLatency.p99_ms,
           cpu_us_per_join: round(cpuUs / Math.max(1, open.joined), 1),
+          // what one core of server CPU would sustain: the join rate with the generator's (and
+          // other programs') share of the machine taken out
+          joins_per_server_cpu_s: round((open.joined / Math.max(1, cpuUs)) * 1e6, 0),
           client_cpu_us_per_join: round((genAfter.cpuUs - genBefore.cpuUs) / Math.max(1, open.joined), 1),
           mem_per_conn_kb: round((after.rss - before.rss) / Math.max(1, open.joined) / 1024, 2),
           heap_per_conn_kb: round((after.heapUsed - before.heapUsed) / Math.max(1, open.joined) / 1024, 2),
           rss_mb: round(after.rss / 2 ** 20, 1),
           other_frames: sumCounts(stats.other),
+          other_mb: round(stats.otherBytes / 2 ** 20, 1),
           settle_ms: settled.ms,
         },
         ok: problems.list.length === 0,

@@ -22,9 +22,9 @@ export const fanoutScenario = defineScenario({
     'paced-rate': { kind: 'number', default: 0, doc: 'messages/s in the paced phase (0: half the saturated rate)' },
     'paced-messages': { kind: 'int', default: 100, doc: 'messages in the paced phase (0: skip it)' },
   },
-  async run(o) {
+  async run(o, env) {
     const n = o.members;
-    const record = await withSession(o, { users: n, rooms: 1, membersPerRoom: n }, o, async (session): Promise<RunRecord> => {
+    const record = await withSession(env, o, { users: n, rooms: 1, membersPerRoom: n }, o, async (session): Promise<RunRecord> => {
       const open = await session.fleet.open(session.clients, o.concurrency);
       await session.fleet.settle();
       const [topic, members] = [...session.members][0] ?? [];

@@ -21,12 +21,12 @@ export const persistScenario = defineScenario({
     window: { kind: 'int', default: 10, doc: 'unanswered pushes each publisher keeps' },
     duration: { kind: 'number', default: 10, doc: 'seconds of publishing per store' },
   },
-  async run(o) {
+  async run(o, env) {
     const runs: RunRecord[] = [];
     for (const store of o.stores.map(storeOf)) {
       const layout = { users: o.publishers, rooms: o.publishers, membersPerRoom: 1 };
       runs.push(
-        await withSession({ server: 'renraku', store }, layout, o, async (session): Promise<RunRecord> => {
+        await withSession(env, { server: 'renraku', store }, layout, o, async (session): Promise<RunRecord> => {
           const open = await session.fleet.open(session.clients, o.concurrency);
           await session.fleet.settle();
           const jobs = [...session.members].map(([topic, members]) => ({

@@ -42,7 +42,11 @@ export const joinedMembers =
  * of its room, then checks each client's seqs: a delivery that never comes is counted as
  * missing, one that comes twice as duplicated. Duplicates are counted since the previous phase.
  */
-export async function publishPhase(session: Session, present: MembersPresent, jobs: PublishJob[], previous?: Phase): Promise<Phase> {
+export function publishPhase(session: Session, present: MembersPresent, jobs: PublishJob[], previous?: Phase): Promise<Phase> {
+  return session.measure('publish', () => measuredPhase(session, present, jobs, previous));
+}
+
+async function measuredPhase(session: Session, present: MembersPresent, jobs: PublishJob[], previous?: Phase): Promise<Phase> {
   const { fleet, target } = session;
   const before = await fleet.stats(true);
   const serverBefore = await target.server.sample(false);

@@ -21,11 +21,11 @@ export const recoverScenario = defineScenario({
     'members-per-room': { kind: 'int', default: 100, doc: 'members per room, one of whom publishes and stays connected' },
     missed: { kind: 'int', default: 20, doc: 'messages posted to each room while its members are away' },
   },
-  async run(o) {
+  async run(o, env) {
     const n = o.clients;
     const s = Math.min(o['members-per-room'], n);
     const layout = { users: n, rooms: Math.ceil(n / s), membersPerRoom: s };
-    const record = await withSession(o, layout, o, async (session): Promise<RunRecord> => {
+    const record = await withSession(env, o, layout, o, async (session): Promise<RunRecord> => {
       if (!session.target.supportsRecovery) throw new Error(`recover needs a server that answers joins with last_seq; ${session.target.name} does not (try --server renraku)`);
       const { fleet } = session;
       const open = await fleet.open(session.clients, o.concurrency);
@@ -40,7 +40,7 @@ export const recoverScenario = defineScenario({
       );
       const expect: Record<string, number> = {};
       for (const [topic, ranges] of Object.entries(missed.pub.seqs)) expect[topic] = rangeMax(ranges);
-      const back = await fleet.reconnect(expect, Number.MAX_SAFE_INTEGER);
+      const back = await session.measure('reconnect', () => fleet.reconnect(expect, Number.MAX_SAFE_INTEGER));
       const verify = await fleet.verify(missed.pub.seqs);
       const problems = new Problems();
       problems.none(open.failed, `connections failed: ${JSON.stringify(open.errors)}`);

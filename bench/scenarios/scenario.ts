@@ -1,5 +1,17 @@
 import { parseOptions, type OptionSpecs, type Options } from '../core/options.ts';
+import { startTarget } from '../servers/start-target.ts';
+import type { RunningTarget, TargetOptions } from '../servers/target.ts';
 import type { RunRecord } from './run-record.ts';
+
+/**
+ * What a scenario gets from outside: how servers are started. The CLI starts a fresh one per
+ * run (clean memory baselines, fresh store); a test may hand out shared ones.
+ */
+export interface RunEnv {
+  startTarget(name: string, opts: TargetOptions): Promise<RunningTarget>;
+}
+
+export const freshServers: RunEnv = { startTarget };
 
 /** What a scenario hands back to the CLI: its runs, and text to print instead of the table. */
 export interface ScenarioOutput {
@@ -23,14 +35,14 @@ export function defineScenario<S extends OptionSpecs>(def: {
   name: string;
   summary: string;
   options: S;
-  run(opts: Options<S>): Promise<ScenarioOutput>;
-}): Scenario & { runWith(opts: Options<S>): Promise<ScenarioOutput>; defaults(): Options<S> } {
+  run(opts: Options<S>, env: RunEnv): Promise<ScenarioOutput>;
+}): Scenario & { runWith(opts: Options<S>, env?: RunEnv): Promise<ScenarioOutput>; defaults(): Options<S> } {
   return {
     name: def.name,
     summary: def.summary,
     options: def.options,
-    run: (argv) => def.run(parseOptions(argv, def.options)),
-    runWith: (opts) => def.run(opts),
+    run: (argv) => def.run(parseOptions(argv, def.options), freshServers),
+    runWith: (opts, env = freshServers) => def.run(opts, env),
     defaults: () => parseOptions([], def.options),
   };
 }

@@ -4,9 +4,9 @@ import { RESULTS_DIR } from '../core/results.ts';
 import { Fleet } from '../load/fleet.ts';
 import type { ClientSpec } from '../load/worker-api.ts';
 import { roomTopic, type Layout, type Seed } from '../servers/seed.ts';
-import { startTarget } from '../servers/start-target.ts';
 import type { RunningTarget } from '../servers/target.ts';
 import { storeOf, type LOAD_OPTIONS } from './common-options.ts';
+import type { RunEnv } from './scenario.ts';
 
 /** A started server, its seeded users and rooms, and a load fleet pointed at it. */
 export interface Session {
@@ -19,7 +19,12 @@ export interface Session {
   members: Map<string, number[]>;
   /** parameters that identify the server's setup in a result (Renraku's store) */
   setup: Record<string, string>;
+  /** Runs a measured phase; with `--profile`, the server's CPU profile of just that phase is
+   *  written to bench/results/profiles/<server>-<label>-<time>.cpuprofile. */
+  measure<R>(label: string, phase: () => Promise<R>): Promise<R>;
 }
+
+const stamp = () => new Date().toISOString().replace(/:/g, '-');
 
 export function clientsOf(seed: Seed): { clients: ClientSpec[]; members: Map<string, number[]> } {
   const clients: ClientSpec[] = seed.users.map((u, index) => ({ index, token: u.socket_token, topics: [] }));
@@ -37,22 +42,32 @@ export function clientsOf(seed: Seed): { clients: ClientSpec[]; members: Map<str
  * both, whatever happens, so no run leaves a server or worker behind.
  */
 export async function withSession<T>(
+  env: RunEnv,
   where: { server: string; store: string },
   layout: Layout,
   common: Options<typeof LOAD_OPTIONS>,
   fn: (s: Session) => Promise<T>,
 ): Promise<T> {
   const { server } = where;
-  const profileDir = common.profile ? join(RESULTS_DIR, 'profiles') : null;
-  const target = await startTarget(server, { store: storeOf(where.store), postgresUrl: common['postgres-url'], profileDir });
+  const target = await env.startTarget(server, { store: storeOf(where.store), postgresUrl: common['postgres-url'] });
   let fleet: Fleet | undefined;
   try {
     const seed = await target.seed(layout);
     const workers = Math.max(common.workers, 1);
-    const clientProfiles = common['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-${new Date().toISOString().replace(/:/g, '-')}`) : null;
+    const clientProfiles = common['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-${stamp()}`) : null;
     fleet = await Fleet.start({ workers, wire: target.wire, base: target.base, profileDir: clientProfiles });
     const setup: Record<string, string> = target.name === 'renraku' ? { store: where.store } : {};
-    return await fn({ target, seed, fleet, setup, ...clientsOf(seed) });
+    const profile = common.profile;
+    const measure = async <R>(label: string, phase: () => Promise<R>): Promise<R> => {
+      if (!profile) return phase();
+      await target.server.startProfile();
+      try {
+        return await phase();
+      } finally {
+        await target.server.stopProfile(join(RESULTS_DIR, 'profiles', `${target.name}-${label}-${stamp()}.cpuprofile`));
+      }
+    };
+    return await fn({ target, seed, fleet, setup, measure, ...clientsOf(seed) });
   } catch (e) {
     if (e instanceof Error && !target.server.exited) throw e;
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- ${server} output ---\n${target.server.log()}`);

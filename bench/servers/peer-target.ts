@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../core/free-port.ts';
 import { ServerProcess } from './server-process.ts';
 import { roomMembers, type Layout, type Seed } from './seed.ts';
-import type { RunningTarget, TargetOptions } from './target.ts';
+import type { RunningTarget } from './target.ts';
 
 const PEERS = {
   socketio: { script: '../peers/socketio-server.ts', wire: 'engineio' },
@@ -13,7 +13,7 @@ const PEERS = {
  * A peer server from bench/peers/: no accounts, so the seed is made up here (rooms r0…,
  * users u0…, the user id as token), with the same layout Renraku gets.
  */
-export async function startPeer(name: keyof typeof PEERS, opts: TargetOptions): Promise<RunningTarget> {
+export async function startPeer(name: keyof typeof PEERS): Promise<RunningTarget> {
   const port = await freePort();
   const peer = PEERS[name];
   const server = await ServerProcess.start({
@@ -22,7 +22,6 @@ export async function startPeer(name: keyof typeof PEERS, opts: TargetOptions): 
     env: { PORT: String(port) },
     port,
     cwd: process.cwd(),
-    profileDir: opts.profileDir,
   });
   return {
     name,

@@ -16,4 +16,6 @@ export interface ProbeSample {
 
 export type ProbeApi = {
   sample: { params: { gc: boolean }; result: ProbeSample };
+  /** start the V8 sampling profiler, or stop it and write the profile to `path` */
+  profile: { params: { action: 'start' } | { action: 'stop'; path: string }; result: { written: string | null } };
 };

@@ -1,9 +1,20 @@
 /**
- * Preloaded into every server under test (`--import`): answers `sample` over the IPC channel the
- * harness opened. It adds nothing to the server's hot path and keeps no event loop alive.
+ * Preloaded into every server under test (`--import`): answers `sample` (memory after GC, CPU
+ * time) and `profile` (the V8 sampling profiler around one measured phase, through an in-process
+ * inspector session) over the IPC channel the harness opened. It adds nothing to the server's
+ * hot path and keeps no event loop alive.
  */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { dirname } from 'node:path';
 import { serveRpc } from '../core/rpc.ts';
 import type { ProbeApi } from './probe-api.ts';
+
+function post(session: Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result))));
+}
+
+let inspector: Session | null = null;
 
 type MaybeGc = (() => void) | undefined;
 
@@ -29,14 +40,21 @@ if (process.send) {
         gc: gc && collect !== undefined,
       };
     },
+    profile: async (p) => {
+      if (p.action === 'start') {
+        inspector ??= new Session();
+        inspector.connect();
+        await post(inspector, 'Profiler.enable');
+        await post(inspector, 'Profiler.start');
+        return { written: null };
+      }
+      if (!inspector) return { written: null };
+      const { profile } = (await post(inspector, 'Profiler.stop')) as { profile: unknown };
+      inspector.disconnect();
+      mkdirSync(dirname(p.path), { recursive: true });
+      writeFileSync(p.path, JSON.stringify(profile));
+      return { written: p.path };
+    },
   });
   process.channel?.unref();
-}
-
-// --cpu-prof writes its profile only on a normal exit: when profiling and the server itself
-// does not handle SIGTERM, exit normally on it instead of being killed.
-if (process.execArgv.some((a) => a.startsWith('--cpu-prof'))) {
-  process.once('SIGTERM', () => {
-    if (process.listenerCount('SIGTERM') === 0) process.exit(0);
-  });
 }

@@ -74,7 +74,7 @@ export async function startRenraku(opts: TargetOptions): Promise<RunningTarget> 
   };
   let server: ServerProcess;
   try {
-    server = await ServerProcess.start({ name: 'renraku', args: [RENRAKU_BIN, 'start'], env, port, cwd: REPO_ROOT, profileDir: opts.profileDir });
+    server = await ServerProcess.start({ name: 'renraku', args: [RENRAKU_BIN, 'start'], env, port, cwd: REPO_ROOT });
   } catch (e) {
     await cleanup();
     throw e;

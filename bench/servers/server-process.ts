@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TSX_IMPORT, stopChild } from '../core/child.ts';
 import { BENCH_LIMITS } from '../core/limits.ts';
@@ -16,8 +15,6 @@ export interface ServerLaunch {
   env: Record<string, string>;
   port: number;
   cwd: string;
-  /** directory for a V8 CPU profile of the server (`--cpu-prof`), or null */
-  profileDir: string | null;
 }
 
 /**
@@ -59,9 +56,7 @@ export class ServerProcess {
   }
 
   static async start(launch: ServerLaunch): Promise<ServerProcess> {
-    // one directory per server run: the main thread and tsx's loader thread each write a profile
-    const profile = launch.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(launch.profileDir, `${launch.name}-${new Date().toISOString().replace(/:/g, '-')}`)}`] : [];
-    const child = spawn(process.execPath, ['--expose-gc', ...profile, ...TSX_IMPORT, '--import', PROBE, ...launch.args], {
+    const child = spawn(process.execPath, ['--expose-gc', ...TSX_IMPORT, '--import', PROBE, ...launch.args], {
       cwd: launch.cwd,
       env: { ...process.env, ...launch.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -85,6 +80,15 @@ export class ServerProcess {
   /** Memory after a full GC (when `gc`) and CPU time so far. */
   sample(gc = true): Promise<ProbeSample> {
     return this.probe.call('sample', { gc }, BENCH_LIMITS.rpcMs);
+  }
+
+  /** Starts the server's CPU profiler; `stopProfile` writes what it sampled since. */
+  async startProfile(): Promise<void> {
+    await this.probe.call('profile', { action: 'start' }, BENCH_LIMITS.rpcMs);
+  }
+
+  async stopProfile(path: string): Promise<void> {
+    await this.probe.call('profile', { action: 'stop', path }, BENCH_LIMITS.rpcMs);
   }
 
   stop(): Promise<void> {

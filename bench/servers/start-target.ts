@@ -8,9 +8,9 @@ export function startTarget(name: string, opts: TargetOptions): Promise<RunningT
     case 'renraku':
       return startRenraku(opts);
     case 'socketio':
-      return startPeer('socketio', opts);
+      return startPeer('socketio');
     case 'raw':
-      return startPeer('raw', opts);
+      return startPeer('raw');
     default:
       return Promise.reject(new Error(`unknown server "${name}"; valid: ${TARGET_NAMES.join(', ')}`));
   }

@@ -13,8 +13,6 @@ export interface TargetOptions {
   store: StoreKind;
   /** PostgreSQL server to create a scratch database in (loopback only) */
   postgresUrl: string;
-  /** write a V8 CPU profile of the server here (null: no profile) */
-  profileDir: string | null;
 }
 
 /** A started server with what the load generator needs to drive it. */

@@ -9,6 +9,8 @@ export interface ChannelContext {
   push(event: string, payload: Record<string, unknown>): void;
   /** An already-encoded frame (a broadcast) to this client, as is. */
   write(frame: EncodedFrame): void;
+  /** Ends this join with `phx_error {reason}` (the client rejoins): for a channel that can no longer keep its promise. */
+  fail?(reason: string): void;
 }
 
 export interface JoinResult {

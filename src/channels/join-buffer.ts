@@ -2,6 +2,9 @@ import type { BusMessage } from '../pubsub/bus.ts';
 import type { PubSub, Subscription } from '../pubsub/pubsub.ts';
 import type { ChannelContext } from './channel.ts';
 
+/** The messages with afterSeq < seq ≤ upToSeq, as broadcasts, ascending (at most a bounded page). */
+export type SeqGapFill = (afterSeq: number, upToSeq: number) => Promise<BusMessage[]>;
+
 /**
  * A channel's subscription to its topic, taken BEFORE the join reads anything from the store,
  * so nothing broadcast during the join is missed; what arrives before the ok reply is held
@@ -13,15 +16,26 @@ import type { ChannelContext } from './channel.ts';
  * which the client pages history). Broadcasts of one room can arrive after the reply for
  * messages the reply already holds (the store commits before the broadcast goes out, and other
  * nodes' broadcasts come later still), so the filter stays on for the channel's life.
+ *
+ * With `fill` (room channels) messages with a `seq` are also written in seq order with no gap:
+ * one that runs ahead (another node's broadcast overtaking, or one lost with a crashed node
+ * between its commit and its publish) waits while `fill` reads the gap from the store; the
+ * client gets every seq once, in order, without having to notice anything.
  */
 export class JoinBuffer {
   readonly subscription: Subscription;
   private held: BusMessage[] | undefined = [];
   private lastSeq = -Infinity;
   private readonly ctx: ChannelContext;
+  private readonly fill: SeqGapFill | undefined;
+  /** Messages past a gap, by seq, until the gap is filled. */
+  private readonly ahead = new Map<number, BusMessage>();
+  private filling = false;
+  private closed = false;
 
-  constructor(pubsub: PubSub, ctx: ChannelContext) {
+  constructor(pubsub: PubSub, ctx: ChannelContext, fill?: SeqGapFill) {
     this.ctx = ctx;
+    this.fill = fill;
     this.subscription = pubsub.subscribe(ctx.topic, (message) => this.deliver(message));
   }
 
@@ -38,7 +52,9 @@ export class JoinBuffer {
   }
 
   close(): void {
+    this.closed = true;
     this.held = undefined;
+    this.ahead.clear();
     this.subscription.unsubscribe();
   }
 
@@ -47,7 +63,38 @@ export class JoinBuffer {
       this.held.push(message);
       return;
     }
-    if (message.seq !== undefined && message.seq <= this.lastSeq) return;
-    this.ctx.write(message.frame);
+    const seq = message.seq;
+    if (seq !== undefined && seq <= this.lastSeq) return;
+    if (seq === undefined || !this.fill || this.lastSeq === -Infinity) {
+      this.ctx.write(message.frame);
+      return;
+    }
+    this.ahead.set(seq, message);
+    this.drain();
+  }
+
+  /** Writes what follows lastSeq without a gap; asks for the gap when one remains. */
+  private drain(): void {
+    for (let next = this.ahead.get(this.lastSeq + 1); next; next = this.ahead.get(this.lastSeq + 1)) {
+      this.ahead.delete(this.lastSeq + 1);
+      this.lastSeq++;
+      this.ctx.write(next.frame);
+    }
+    if (this.ahead.size === 0 || this.filling || !this.fill) return;
+    this.filling = true;
+    const upTo = Math.min(...this.ahead.keys()) - 1;
+    this.fill(this.lastSeq, upTo).then(
+      (messages) => {
+        this.filling = false;
+        if (this.closed) return;
+        for (const m of messages) if (m.seq !== undefined && m.seq > this.lastSeq && !this.ahead.has(m.seq)) this.ahead.set(m.seq, m);
+        this.drain();
+      },
+      () => {
+        // The store is unavailable: close the channel with an error, so the client rejoins and recovers.
+        this.filling = false;
+        if (!this.closed) this.ctx.fail?.('seq_gap');
+      },
+    );
   }
 }

@@ -10,6 +10,7 @@ import type { Channel, ChannelContext, JoinResult } from './channel.ts';
 import { topicId } from './channel-router.ts';
 import { JoinBuffer } from './join-buffer.ts';
 import { field } from './payload.ts';
+import type { SeqGapFiller } from './seq-gap-filler.ts';
 import type { TypingThrottle } from './typing-throttle.ts';
 
 export interface RoomChannelDeps {
@@ -19,6 +20,8 @@ export interface RoomChannelDeps {
   presence: PresenceTracker;
   typing: TypingThrottle;
   clock: Clock;
+  /** Reads seq gaps from the store, so `msg` broadcasts reach the client in order with none missing (cluster). */
+  gaps?: SeqGapFiller;
 }
 
 const EVENTS_IN = ['msg:new', 'msg:edit', 'msg:delete', 'read', 'typing', 'history'] as const;
@@ -54,7 +57,7 @@ export class RoomChannel implements Channel {
     const [{ room }, user] = await Promise.all([talk.access(ctx.userId, this.roomId), store.users.findById(ctx.userId)]);
     this.room = room;
     this.groupId = room.group_id;
-    const buffer = (this.buffer = new JoinBuffer(pubsub, ctx));
+    const buffer = (this.buffer = new JoinBuffer(pubsub, ctx, this.deps.gaps?.forRoom(this.roomId)));
     await buffer.ready;
     let response: { last_seq: number; messages?: unknown[]; recovered?: boolean };
     if (lastSeq !== undefined) {

@@ -1,11 +1,13 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { nodesCommand } from './nodes-command.ts';
 import { seedCommand } from './seed-command.ts';
 import { startCommand } from './start-command.ts';
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
   start: { run: startCommand, help: 'start the server (HTTP, WebSocket, LongPoll, SMTP)' },
   migrate: { run: migrateCommand, help: 'apply pending store migrations and exit' },
+  nodes: { run: nodesCommand, help: 'list the live nodes of the cluster (RENRAKU_REDIS_URL); --json for JSON' },
   seed: { run: seedCommand, help: 'bulk-create users, a group and rooms for benchmarks (see --help)' },
 };
 

@@ -18,6 +18,11 @@ export interface Config {
   readonly listDomain: string;
   /** '' for no relay (outbound mail is kept in the outbox). */
   readonly smtpRelayUrl: string;
+  /** DKIM signing of outbound mail: all three set, or all '' (off). */
+  readonly dkimDomain: string;
+  readonly dkimSelector: string;
+  /** Absolute path of the PEM private key. */
+  readonly dkimPrivateKeyPath: string;
   /** '' to read or create `<dataDir>/secret`. Required in a cluster. */
   readonly secret: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -52,6 +57,9 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_SMTP_PORT', '2525', 'Inbound SMTP port; 0 disables it.'],
   ['RENRAKU_LIST_DOMAIN', 'localhost', 'Domain of the groups\' list addresses.'],
   ['RENRAKU_SMTP_RELAY_URL', '(empty)', '`smtp://user:pass@host:port` smarthost for outbound mail.'],
+  ['RENRAKU_DKIM_DOMAIN', '(empty: no DKIM)', 'Domain (`d=`) outbound mail is DKIM-signed for; needs the two below.'],
+  ['RENRAKU_DKIM_SELECTOR', '(empty)', 'DKIM selector (`s=`): the key is published at `<selector>._domainkey.<domain>`.'],
+  ['RENRAKU_DKIM_PRIVATE_KEY_PATH', '(empty)', 'PEM file with the DKIM private key (read at start-up).'],
   ['RENRAKU_SECRET', '(generated into the data dir)', 'Signing secret, ≥ 32 characters; the same on every node.'],
   ['RENRAKU_LOG_LEVEL', 'info', 'pino level: fatal, error, warn, info, debug, trace, silent.'],
   ['RENRAKU_MESSAGE_BURST', '30', 'Messages a socket may send in a burst.'],
@@ -74,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (smtpRelayUrl !== '' && !/^smtps?:\/\//.test(smtpRelayUrl)) {
     throw new ConfigError('RENRAKU_SMTP_RELAY_URL', `must start with smtp:// or smtps:// (got "${smtpRelayUrl}")`);
   }
+  const dkim = dkimSettings(env);
   const publicUrl = str(env, 'RENRAKU_PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
   try {
     const u = new URL(publicUrl);
@@ -101,12 +110,27 @@ export function loadConfig(env: Env = process.env): Config {
     smtpPort: int(env, 'RENRAKU_SMTP_PORT', 2525, 0, 65535),
     listDomain,
     smtpRelayUrl,
+    ...dkim,
     secret,
     logLevel: logLevel as Config['logLevel'],
     messageBurst: int(env, 'RENRAKU_MESSAGE_BURST', 30, 1, 1_000_000),
     messageRatePerSecond: int(env, 'RENRAKU_MESSAGE_RATE', 10, 1, 1_000_000),
     operatorToken: str(env, 'RENRAKU_OPERATOR_TOKEN', ''),
   });
+}
+
+/** RENRAKU_DKIM_*: all three or none; a half-configured signer is refused rather than ignored. */
+function dkimSettings(env: Env): Pick<Config, 'dkimDomain' | 'dkimSelector' | 'dkimPrivateKeyPath'> {
+  const dkimDomain = str(env, 'RENRAKU_DKIM_DOMAIN', '');
+  const dkimSelector = str(env, 'RENRAKU_DKIM_SELECTOR', '');
+  const keyPath = str(env, 'RENRAKU_DKIM_PRIVATE_KEY_PATH', '');
+  const given = [['RENRAKU_DKIM_DOMAIN', dkimDomain], ['RENRAKU_DKIM_SELECTOR', dkimSelector], ['RENRAKU_DKIM_PRIVATE_KEY_PATH', keyPath]];
+  const missing = given.filter(([, value]) => value === '').map(([name]) => name!);
+  if (missing.length === 3) return { dkimDomain: '', dkimSelector: '', dkimPrivateKeyPath: '' };
+  if (missing.length > 0) throw new ConfigError(missing[0]!, `is required when any RENRAKU_DKIM_* is set (set all three for DKIM, or none)`);
+  if (!/^[a-z0-9.-]+$/i.test(dkimDomain)) throw new ConfigError('RENRAKU_DKIM_DOMAIN', `is not a domain name (got "${dkimDomain}")`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(dkimSelector)) throw new ConfigError('RENRAKU_DKIM_SELECTOR', `must be letters, digits, '.', '-' or '_' (got "${dkimSelector}")`);
+  return { dkimDomain, dkimSelector, dkimPrivateKeyPath: resolve(keyPath) };
 }
 
 function str(env: Env, name: string, fallback: string): string {

@@ -66,6 +66,36 @@ export const LIMITS = {
   /** Presence diffs are merged per topic over this window, so a storm of N joins costs each
    *  member a few frames instead of N. */
   presenceBatchMs: 50,
+  /** Cluster presence: each node tells the others it is alive (with its presence version) this
+   *  often; a lost delta is noticed at the next heartbeat and repaired by a state transfer. */
+  presenceHeartbeatMs: 1_000,
+  /** Cluster presence: a node not heard from for this long is down and its presences leave on
+   *  every other node. Ten heartbeats, so a GC pause or a slow bus is not mistaken for a crash
+   *  (Phoenix.Tracker waits 30 s; people notice a ghost "online" long before that). */
+  presenceDownMs: 10_000,
+  /** Cluster presence: a state transfer is cut into messages of at most this many bytes, under
+   *  Redis's pub/sub output-buffer soft limit (8 MB over 60 s) even when several are in flight. */
+  presenceStateChunkBytes: 256 * 1024,
+  /** Cluster bus: reconnect backoff grows by this step per attempt up to the cap, so a restarted
+   *  Redis is found again within ~2 s without every node hammering it. */
+  busReconnectStepMs: 100,
+  busReconnectMaxDelayMs: 2_000,
+  /** Cluster bus: how long start-up waits for Redis before giving up with a clear error. */
+  busConnectTimeoutMs: 10_000,
+  /** Cluster bus: causes of a resync seen within this window (this node's reconnect, other nodes
+   *  saying they dropped messages) make one resync, so clients rejoin once, not once per node. */
+  busResyncCoalesceMs: 500,
+  /** Cluster: a LongPoll request forwarded to the node owning the session waits at most this
+   *  long for the answer (a held poll lasts longPollHoldMs), else 410 and the client reconnects. */
+  busRequestTimeoutMs: 12_000,
+  /** Cluster: a room message that overtakes an earlier seq (broadcasts from two nodes race) waits
+   *  this long for it before the gap is read from the store — long enough for a race on a healthy
+   *  bus, short enough that a message lost with a crashed node arrives with little delay. */
+  seqGapWaitMs: 250,
+  /** Cluster membership: each node refreshes its registry entry this often; the entry expires
+   *  after nodeTtlMs, so a crashed node disappears from the live set within ~6 s. */
+  nodeHeartbeatMs: 2_000,
+  nodeTtlMs: 6_000,
   /** Socket tokens are short-lived; the web client fetches a fresh one per connect. */
   socketTokenTtlMs: 15 * 60_000,
   /** Browser/API sessions. */
@@ -81,4 +111,117 @@ export const LIMITS = {
   maxSlugLength: 63,
   /** Invitation codes: 128 bits of randomness, base64url. */
   inviteCodeBytes: 16,
+  /** Announcements: a title is a subject line; a body is a document (a school letter, minutes),
+   *  far longer than a chat message yet bounded so one mail and one row stay small. */
+  maxAnnouncementTitleChars: 200,
+  maxAnnouncementBodyChars: 20_000,
+  /** Explicit recipients in one announcement (sub-groups and members): a group is ≤ 10,000
+   *  people; "everyone" needs no list. */
+  maxAnnouncementRecipientIds: 10_000,
+  /** Questionnaires and date polls: what one screen can show and one CSV can hold. */
+  maxQuestions: 20,
+  maxOptions: 20,
+  maxPollSlots: 50,
+  maxQuestionChars: 500,
+  maxOptionChars: 200,
+  maxTextAnswerChars: 2_000,
+  maxCommentChars: 1_000,
+  /** Unread reminders: default two re-sends 30 minutes apart (the seed's practice), at most 5,
+   *  never closer than 5 minutes or further than a week apart: more is spam. */
+  defaultRemindCount: 2,
+  maxRemindCount: 5,
+  defaultRemindIntervalMs: 30 * 60_000,
+  minRemindIntervalMs: 5 * 60_000,
+  maxRemindIntervalMs: 7 * 24 * 60 * 60_000,
+  /** Non-answerers are reminded this long before the deadline (0 turns it off). */
+  defaultDeadlineRemindMs: 24 * 60 * 60_000,
+  /** "Remind unread now" at most this often per announcement: each press mails every unread. */
+  manualRemindMinIntervalMs: 5 * 60_000,
+  /** Read links in announcement mail stay valid this long: mail is read late, but a link is a
+   *  bearer credential for "mark read", so it does expire. */
+  readLinkTtlMs: 60 * 24 * 60 * 60_000,
+  /** Announcement list page size. */
+  defaultAnnouncementPage: 50,
+  maxAnnouncementPage: 200,
+  /** Attachments: one upload (a scanned letter, a photo), at most this many per announcement. */
+  maxAttachmentBytes: 10 * 1024 * 1024,
+  maxAttachmentsPerAnnouncement: 10,
+  maxFilenameChars: 200,
+  /** Types people attach to a school or club notice. No HTML, SVG or scripts: a download is
+   *  served from our origin, so anything a browser would run is refused. */
+  attachmentTypes: [
+    'application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/heic', 'text/plain', 'text/csv',
+    'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  ],
+  /** Uploads no announcement claimed are deleted after this long (a draft is written within a day). */
+  unclaimedUploadTtlMs: 24 * 60 * 60_000,
+  /** An immediate send is re-checked by a job this much later: if the process died between
+   *  committing the send and enqueueing its mail, the job enqueues it (else it is a no-op). */
+  sendRecheckDelayMs: 60_000,
+  /** Announcement mails enqueued per outbox call: a 10,000-member group is ten commits, and
+   *  no more than this many rendered mails are held in memory at once. */
+  announcementMailBatch: 1_000,
+  /** Scheduler: how long a claimed job occurrence is held before any node may take it over.
+   *  A live node renews its leases at every poll, so only a crashed or stalled node loses one;
+   *  far above the ±2 s clock skew we tolerate between nodes (a node ahead sees a lease end
+   *  early by its skew), and short enough that a crashed node's work resumes within a minute. */
+  jobLeaseMs: 60_000,
+  /** Scheduler: how often each node looks for due jobs (one claim query): a job starts at most
+   *  this late, and a cluster of N nodes costs the store N small queries per second. */
+  jobPollMs: 1_000,
+  /** Scheduler: claims of one occurrence (a failure or an expired lease each count) before it
+   *  is recorded as failed: enough to ride out a relay or database blip, few enough that a
+   *  poison job stops within minutes. */
+  jobMaxAttempts: 5,
+  /** Scheduler: retry delay after a failed attempt, doubling from the base up to the cap
+   *  (10 s, 20 s, 40 s, 80 s), so a struggling dependency is not hammered. */
+  jobRetryBaseMs: 10_000,
+  jobRetryMaxMs: 10 * 60_000,
+  /** Scheduler: after a late poll, cron occurrences this recent all run; older missed ones
+   *  collapse into the latest, so an outage of the whole cluster runs a job once, not once per
+   *  missed occurrence. Several polls wide, so a slow poll never skips one. */
+  jobCatchUpMs: 10_000,
+  /** Scheduler: stop() waits this long for running handlers, then releases their claims so
+   *  another node takes them over at once: a deploy never hangs on a stuck job. */
+  jobStopGraceMs: 10_000,
+  /** Scheduler: one-off jobs claimed per node per poll; the rest wait for the next poll or
+   *  another node, so a burst (a thousand reminders due at once) is spread out. */
+  jobClaimBatch: 50,
+  /** Scheduler: a failed handler's error is stored up to this many characters. */
+  jobMaxErrorChars: 2_000,
+  /** Scheduler: finished job rows are kept this long (a week of history for operators). */
+  jobHistoryMs: 7 * 24 * 60 * 60_000,
+  /** Outbound mail: rows one dispatcher pass claims. Enough to keep the SMTP pool busy; few
+   *  enough that a crashed dispatcher strands little until its lease runs out. */
+  mailBatchSize: 100,
+  /** How long a claim on outbox rows holds: far longer than a batch takes with a working relay.
+   *  After it, another dispatcher (or this one restarted) takes a crashed one's rows over. */
+  mailLeaseMs: 10 * 60_000,
+  /** A send starts only while this much of its lease is left. One send is bounded by the SMTP
+   *  timeouts below, so a send never outlives its claim and two dispatchers never overlap. */
+  mailMaxSendMs: 2 * 60_000,
+  /** SMTP client timeouts (nodemailer's defaults are 2 min, 30 s and 10 min): a dead relay
+   *  must fail fast, so the batch is handed back instead of hanging on it. */
+  smtpConnectionTimeoutMs: 10_000,
+  smtpGreetingTimeoutMs: 10_000,
+  smtpSocketTimeoutMs: 60_000,
+  /** Pooled SMTP connections to the relay, and so sends in flight: smarthosts limit clients
+   *  per connection and per IP; five keep one busy without looking like a flood. */
+  mailPoolSize: 5,
+  /** Retries of 4xx answers and unreachable relays: 1 min doubling up to 1 h, at most 30
+   *  attempts (about a day). Greylisting passes within minutes; a relay down for more than a
+   *  day needs an operator, and the rows stay `failed` with their last error. */
+  mailRetryBaseMs: 60_000,
+  mailRetryMaxMs: 60 * 60_000,
+  mailMaxAttempts: 30,
+  /** With nothing due, the dispatcher still looks this often: mail enqueued by another node
+   *  does not wake it. */
+  mailIdlePollMs: 30_000,
+  /** An outbox message_key (`ann:<ulid>:remind:<n>` and the like). */
+  maxMailKeyLength: 200,
+  /** The last SMTP error kept on an outbox row. */
+  mailMaxErrorChars: 1_000,
 } as const;

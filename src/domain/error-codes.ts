@@ -49,9 +49,24 @@ export const ERROR_CODES = {
   unknown_event: { status: 400, message: 'This channel has no such event.' },
   invalid_payload: { status: 400, message: 'The event payload does not match its schema.' },
   invalid_frame: { status: 400, message: 'The frame is not [join_ref, ref, topic, event, payload] with string refs, topic and event.' },
+  // announcements
+  announcement_not_found: { status: 404, message: 'No such announcement, or not one you may see.' },
+  attachment_not_found: { status: 404, message: 'No such attachment, or not one you may use.' },
+  not_recipient: { status: 403, message: 'You did not receive this announcement.' },
+  deadline_passed: { status: 409, message: 'The deadline for answers has passed.' },
+  answer_invalid: { status: 422, message: 'The answer does not fit the question.' },
+  announcement_sent: { status: 409, message: 'The announcement has gone out: it can no longer be edited or cancelled.' },
+  announcement_not_sent: { status: 409, message: 'The announcement has not gone out yet.' },
+  send_at_in_past: { status: 422, message: 'send_at must lie in the future.' },
+  deadline_invalid: { status: 422, message: 'The deadline must lie after the announcement goes out, and needs an answer request.' },
+  recipients_invalid: { status: 422, message: 'The recipients name a sub-group or member not in this group, or nobody at all.' },
+  attachment_too_large: { status: 413, message: 'The attachment is larger than the limit.' },
+  attachment_type_refused: { status: 415, message: 'This file type may not be attached.' },
+  read_link_invalid: { status: 400, message: 'The read link is malformed or forged.' },
+  read_link_expired: { status: 410, message: 'The read link has expired.' },
   // server
   internal: { status: 500, message: 'Something went wrong on our side.' },
-  unavailable: { status: 503, message: 'The server is shutting down or not ready.' },
+  unavailable: { status: 503, message: 'The server is shutting down, not ready, or cannot reach its database: try again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

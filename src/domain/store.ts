@@ -1,7 +1,10 @@
+import type { AnnouncementRepository } from '../announcements/announcement-repository.ts';
 import type {
   Group, GroupWithRole, Invite, MemberView, Membership, Message, NewMessage, Role, Room,
   RoomReadState, Session, Subgroup, SubgroupView, User, UserWithPassword,
 } from './types.ts';
+import type { OutboxRepository } from '../mail/outbox-repository.ts';
+import type { JobRepository } from '../scheduler/job-repository.ts';
 
 /**
  * The store as the domain sees it: repositories only, no driver types. Implemented once with
@@ -21,6 +24,11 @@ export interface Store {
   readonly messages: MessageRepository;
   readonly reads: ReadMarkerRepository;
   readonly bulk: BulkRepository;
+  readonly announcements: AnnouncementRepository;
+  /** Outbound mail, one row per recipient and message (the port lives with the mail code). */
+  readonly outbox: OutboxRepository;
+  /** The durable scheduler's jobs (the port lives with the scheduler). */
+  readonly jobs: JobRepository;
   /** Apply pending migrations; returns the names applied now (empty when up to date). */
   migrate(): Promise<string[]>;
   /** A cheap round trip, for readiness checks. */

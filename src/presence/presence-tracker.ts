@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Timers } from '../domain/clock.ts';
 import { PresenceBatcher } from './presence-batcher.ts';
+import { mergePresencesInto } from './presence-replicas.ts';
 import { isEmptyDiff, PresenceState, type PresenceDiff, type Presences } from './presence-state.ts';
 
 /**
  * This node's presences per topic. `track` and `untrack` change the state at once (so `list`
  * right after shows them) and queue the diff; subscribers get merged `presence_diff`
  * broadcasts through the batcher. State for a topic exists only while someone is present.
- * Cluster replication (applying other nodes' diffs) is not done yet: `list` shows this node.
+ * In a cluster, `remote` holds the other nodes' presences (PresenceReplication): `list` shows
+ * them too, and `broadcast` gets only this node's own diffs (to send to local subscribers and
+ * to the other nodes).
  */
 export class PresenceTracker {
   private readonly states = new Map<string, PresenceState>();
@@ -15,8 +18,10 @@ export class PresenceTracker {
   /** Random per tracker, so phx_refs from different nodes never collide. */
   private readonly refPrefix = randomBytes(6).toString('base64url');
   private nextRef = 0;
+  private readonly remote: { list(topic: string): Presences } | undefined;
 
-  constructor(deps: { timers: Timers; broadcast: (topic: string, diff: PresenceDiff) => void; windowMs?: number }) {
+  constructor(deps: { timers: Timers; broadcast: (topic: string, diff: PresenceDiff) => void; windowMs?: number; remote?: { list(topic: string): Presences } }) {
+    this.remote = deps.remote;
     this.batcher = new PresenceBatcher({
       timers: deps.timers,
       emit: deps.broadcast,
@@ -43,7 +48,13 @@ export class PresenceTracker {
   }
 
   list(topic: string): Presences {
-    return this.states.get(topic)?.list() ?? {};
+    const local = this.states.get(topic)?.list() ?? {};
+    return this.remote ? mergePresencesInto(local, this.remote.list(topic)) : local;
+  }
+
+  /** This node's own presences, every topic (for a cluster state transfer). */
+  snapshot(): Map<string, Presences> {
+    return new Map([...this.states].map(([topic, state]) => [topic, state.list()]));
   }
 
   /** Sends what is pending now; called on shutdown. */

@@ -24,10 +24,19 @@ export type BusHandler = (message: BusMessage) => void;
  *   twice without unsubscribing throws. `subscribe` and `unsubscribe` update the bus's own
  *   handler table before they return, so unsubscribe-then-subscribe needs no await.
  * - After `close`, nothing is delivered and publish/subscribe reject.
+ * A bus over a network (Redis) can lose messages while a connection is down; it then keeps the
+ * guarantees above only between outages, and reports each outage through `onResync`.
  */
 export interface Bus {
   publish(topic: string, message: BusMessage): Promise<void>;
   subscribe(topic: string, handler: BusHandler): Promise<void>;
   unsubscribe(topic: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional, for buses that can lose messages: `listener` runs once the bus is back after an
+   * outage in which messages to or from this node may have been lost, with every topic
+   * subscribed again — so whatever a subscriber reads from the store after the call, plus what
+   * the bus delivers from then on, is complete. Returns the removal of the listener.
+   */
+  onResync?(listener: () => void): () => void;
 }

@@ -108,6 +108,14 @@ export class PubSub implements Notifier {
     return () => this.revocationListeners.delete(listener);
   }
 
+  /**
+   * Registers a listener for the bus's resyncs (see Bus.onResync: after an outage in which
+   * broadcasts may have been lost); returns its removal. A bus that cannot lose messages never calls it.
+   */
+  onResync(listener: () => void): () => void {
+    return this.bus.onResync?.(listener) ?? (() => {});
+  }
+
   /** Local subscribers of a topic (for stats and tests). */
   subscriberCount(topic: string): number {
     return this.topics.get(topic)?.handlers.size ?? 0;

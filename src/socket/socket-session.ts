@@ -66,6 +66,8 @@ export class SocketSession implements ConnectionHandler {
   private ended = false;
   /** Groups revoked while a join was waiting on the store: that join must not complete. */
   private revokedWhileJoining: Set<string> | undefined;
+  /** Counts resyncs, so a join that was waiting on the store during one is resynced too. */
+  private resyncs = 0;
 
   constructor(deps: SocketSessionDeps) {
     this.connection = deps.connection;
@@ -123,6 +125,22 @@ export class SocketSession implements ConnectionHandler {
     this.channels.get(topics.user(this.userId))?.ctx.push('group:removed', { group_id: groupId });
   }
 
+  /**
+   * After a bus outage: every joined channel is released and gets `phx_error` (reason
+   * `resync`), so the client rejoins it with its params (`last_seq`) and recovers from the store
+   * what the outage lost; a join in progress is answered and then errored the same way.
+   */
+  resync(): void {
+    this.resyncs++;
+    for (const [topic, joined] of this.channels) this.errorChannel(topic, joined, 'resync');
+  }
+
+  private errorChannel(topic: string, joined: Joined, reason: string): void {
+    this.channels.delete(topic);
+    this.release(joined.channel, joined.ctx);
+    this.connection.send(v2JsonSerializer.encode({ joinRef: joined.joinRef, ref: joined.joinRef, topic, event: EVENTS.error, payload: { reason } }));
+  }
+
   private enqueue(task: () => Promise<void>): void {
     if (this.pending >= LIMITS.maxPendingFrames) {
       this.connection.close(CLOSE_CODES.policyViolation, 'too many frames in flight');
@@ -174,6 +192,7 @@ export class SocketSession implements ConnectionHandler {
     const ctx = this.context(topic, joinRef);
     const revoked = new Set<string>();
     this.revokedWhileJoining = revoked;
+    const resyncs = this.resyncs;
     let result: JoinResult;
     try {
       result = await channel.join(ctx, frame.payload);
@@ -196,10 +215,9 @@ export class SocketSession implements ConnectionHandler {
     } catch (err) {
       // As a crashed Phoenix channel: phx_error makes the client rejoin.
       this.logger.error({ err, connection: this.connection.id, topic }, 'socket: channel failed right after its join');
-      this.channels.delete(topic);
-      this.release(channel, ctx);
-      this.connection.send(v2JsonSerializer.encode({ joinRef, ref: joinRef, topic, event: EVENTS.error, payload: { reason: 'channel_crash' } }));
+      return this.errorChannel(topic, joined, 'channel_crash');
     }
+    if (this.resyncs !== resyncs) this.errorChannel(topic, joined, 'resync');
   }
 
   private async leave(frame: Frame | BinaryFrame): Promise<void> {
@@ -221,6 +239,10 @@ export class SocketSession implements ConnectionHandler {
       },
       write: (frame: EncodedFrame) => {
         if (ctx.active) connection.send(frame);
+      },
+      fail: (reason) => {
+        const joined = this.channels.get(topic);
+        if (ctx.active && joined?.ctx === ctx) this.errorChannel(topic, joined, reason);
       },
     };
     return ctx;

@@ -24,7 +24,17 @@ export interface LongPollTransportOptions {
   clock: Clock;
   timers: Timers;
   logger: Logger;
+  /** In a cluster: this node's id, written into each session token so any node finds the owner. */
+  nodeId?: string;
+  /** In a cluster: carries a request for another node's session to that node (over the bus). */
+  forward?: LongPollForwarder;
 }
+
+/** A LongPoll request for a session that lives on another node, as it travels there. */
+export type ForwardedLongPoll = { kind: 'poll'; token: string } | { kind: 'post'; token: string; body: string; ndjson: boolean };
+
+/** Delivers `request` to node `owner` and resolves with its answer; rejects when it cannot. */
+export type LongPollForwarder = (owner: string, request: ForwardedLongPoll, cancelled: AbortSignal) => Promise<LongPollBody>;
 
 type PollWaiter = (body: LongPollBody) => void;
 
@@ -43,7 +53,7 @@ class LongPollSession implements Connection {
 
   constructor(token: string, now: number, end: (session: LongPollSession, code: number, reason: string) => void) {
     this.token = token;
-    this.id = `lp-${token.slice(SESSION_TOKEN_PREFIX.length, SESSION_TOKEN_PREFIX.length + 12)}`;
+    this.id = `lp-${token.slice(token.lastIndexOf('.') + 1).slice(0, 12)}`;
     this.lastPollAt = now;
     this.end = end;
   }
@@ -123,7 +133,10 @@ class LongPollSession implements Connection {
  * LIMITS.idleSweepMs after that); one with more than LIMITS.longPollMaxQueued frames waiting is a
  * slow consumer and is closed. Frames handed to a poll whose response never reaches the client
  * are lost, as in Phoenix; a client that rejoins with `last_seq` recovers room messages.
- * A session lives on the node that opened it: polls must reach that node (sticky routing).
+ * A session lives on the node that opened it, whose id is in its token (`lp1.<node>.<random>`):
+ * in a cluster a GET or POST that reaches another node is forwarded to the owner over the bus
+ * (`forward`, answered by `serveForwarded` there), so no sticky routing is needed; when the owner
+ * cannot be reached the answer is 410 and the client opens a new session.
  */
 export class LongPollTransport {
   private readonly options: LongPollTransportOptions;
@@ -169,8 +182,9 @@ export class LongPollTransport {
     const sessionToken = sessionTokenOf(request, query.tokens);
     if (sessionToken !== undefined) {
       const session = this.sessions.get(sessionToken);
-      if (!session) return this.respond(reply, { status: 410 });
-      return this.respond(reply, await this.hold(session, reply));
+      const gone = abortOnClose(reply);
+      if (!session) return this.respond(reply, await this.elsewhere({ kind: 'poll', token: sessionToken }, gone));
+      return this.respond(reply, await this.hold(session, gone));
     }
     if (this.closing || query.vsn !== '2.0.0') return this.respond(reply, { status: 403 });
     const userId = this.options.tokens.verify(header(request, 'x-phoenix-authtoken') ?? query.tokens[0]);
@@ -182,39 +196,67 @@ export class LongPollTransport {
   private async post(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const query = parseQuery(request.raw.url ?? '');
     const sessionToken = sessionTokenOf(request, query.tokens);
-    const session = sessionToken === undefined ? undefined : this.sessions.get(sessionToken);
-    if (!session?.handler) return this.respond(reply, { status: 410 });
+    if (sessionToken === undefined) return this.respond(reply, { status: 410 });
     const body = typeof request.body === 'string' ? request.body : '';
     const ndjson = (request.headers['content-type'] ?? '').startsWith('application/x-ndjson');
+    const session = this.sessions.get(sessionToken);
+    if (!session) return this.respond(reply, await this.elsewhere({ kind: 'post', token: sessionToken, body, ndjson }, abortOnClose(reply)));
+    return this.respond(reply, this.deliver(session, body, ndjson));
+  }
+
+  /** Answers a request another node forwarded here (this node owns, or owned, the session). */
+  async serveForwarded(request: ForwardedLongPoll, cancelled: AbortSignal): Promise<LongPollBody> {
+    const session = this.sessions.get(request.token);
+    if (!session) return { status: 410 };
+    return request.kind === 'poll' ? this.hold(session, cancelled) : this.deliver(session, request.body, request.ndjson);
+  }
+
+  /** A request for a session not on this node: to its owner, when there is one to ask. */
+  private async elsewhere(request: ForwardedLongPoll, gone: AbortSignal): Promise<LongPollBody> {
+    const owner = ownerOf(request.token);
+    const { forward, nodeId } = this.options;
+    if (owner === undefined || owner === nodeId || !forward) return { status: 410 };
+    try {
+      return await forward(owner, request, gone);
+    } catch (err) {
+      this.options.logger.debug({ err, owner }, 'longpoll: the node owning the session did not answer');
+      return { status: 410 };
+    }
+  }
+
+  /** The frames of one POST, handed to the session's connection in order. */
+  private deliver(session: LongPollSession, body: string, ndjson: boolean): LongPollBody {
+    if (!session.handler) return { status: 410 };
     const lines = ndjson ? body.split(/\r?\n/).filter((line) => line !== '') : [body];
     if (lines.length > LIMITS.longPollMaxLines || lines.some((line) => Buffer.byteLength(line) > LIMITS.maxFrameBytes)) {
       this.end(session, CLOSE_CODES.messageTooBig, 'batch over the line or frame limit');
-      return this.respond(reply, { status: 413 });
+      return { status: 413 };
     }
     session.lastPollAt = this.options.clock.now();
     for (const line of lines) {
       if (line.startsWith('[')) session.handler.receive(line, false);
       else session.handler.receive(Buffer.from(line, 'base64'), true);
     }
-    return this.respond(reply, { status: 200 });
+    return { status: 200 };
   }
 
   private open(userId: string): LongPollSession {
-    const token = SESSION_TOKEN_PREFIX + randomBytes(24).toString('base64url');
+    const node = this.options.nodeId === undefined ? '' : `${this.options.nodeId}.`;
+    const token = SESSION_TOKEN_PREFIX + node + randomBytes(24).toString('base64url');
     const session = new LongPollSession(token, this.options.clock.now(), (s, code, reason) => this.end(s, code, reason));
     this.sessions.set(token, session);
     session.handler = this.options.accept(session, userId);
     return session;
   }
 
-  private hold(session: LongPollSession, reply: FastifyReply): Promise<LongPollBody> {
+  private hold(session: LongPollSession, gone: AbortSignal): Promise<LongPollBody> {
     session.lastPollAt = this.options.clock.now();
     return new Promise<LongPollBody>((resolve) => {
       const { timers } = this.options;
       let timer: unknown = undefined;
       const waiter: PollWaiter = (body) => {
         if (timer !== undefined) timers.clearTimeout(timer);
-        reply.raw.off('close', onGone);
+        gone.removeEventListener('abort', onGone);
         session.lastPollAt = this.options.clock.now();
         resolve(body);
       };
@@ -226,7 +268,8 @@ export class LongPollTransport {
       session.poll(waiter);
       if (!session.polling) return;
       timer = timers.setTimeout(() => giveUp({ status: 204, token: session.token, messages: [] }), LIMITS.longPollHoldMs);
-      reply.raw.once('close', onGone);
+      if (gone.aborted) onGone();
+      else gone.addEventListener('abort', onGone, { once: true });
     });
   }
 
@@ -262,6 +305,21 @@ function sessionTokenOf(request: FastifyRequest, tokens: string[]): string | und
   if (fromHeader !== undefined) return fromHeader;
   const last = tokens.at(-1);
   return last !== undefined && (tokens.length > 1 || last.startsWith(SESSION_TOKEN_PREFIX)) ? last : undefined;
+}
+
+/** The node id in a session token `lp1.<node>.<random>`; undefined for a token without one. */
+function ownerOf(token: string): string | undefined {
+  if (!token.startsWith(SESSION_TOKEN_PREFIX)) return undefined;
+  const rest = token.slice(SESSION_TOKEN_PREFIX.length);
+  const dot = rest.indexOf('.');
+  return dot > 0 ? rest.slice(0, dot) : undefined;
+}
+
+/** Aborts when the client's connection closes (it will not read the answer). */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => controller.abort());
+  return controller.signal;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -47,3 +47,35 @@ test('without a cutoff everything held is written in arrival order', () => {
   pubsub.broadcast('user:u', 'unread', { n: 3 });
   assert.deepEqual(written.map((f) => JSON.parse(f as string)[4].n), [1, 2, 3]);
 });
+
+test('with a gap filler, seqs reach the client in order and without gaps: an overtaking message waits, a lost one is read', async () => {
+  const pubsub = new PubSub({ bus: new MemoryBusHub().connect() });
+  const written: EncodedFrame[] = [];
+  const asked: Array<[number, number]> = [];
+  let answer!: (messages: Array<{ frame: string; seq: number }>) => void;
+  const fill = (after: number, upTo: number) => {
+    asked.push([after, upTo]);
+    return new Promise<Array<{ frame: string; seq: number }>>((resolve) => { answer = resolve; });
+  };
+  const buffer = new JoinBuffer(pubsub, context('room:r', written), fill);
+  buffer.open(3);
+  const msg = (seq: number) => pubsub.broadcast('room:r', 'msg', { seq }, { seq });
+  const seqs = () => written.map((f) => JSON.parse(f as string)[4].seq);
+  msg(5); // 4 is late (another node) or lost
+  msg(6);
+  pubsub.broadcast('room:r', 'typing', { user_id: 'x' }); // unordered events pass at once
+  assert.deepEqual(seqs(), [undefined]);
+  assert.deepEqual(asked, [[3, 4]]);
+  msg(4); // it arrives before the read: written in order
+  assert.deepEqual(seqs(), [undefined, 4, 5, 6]);
+  answer([{ frame: '[null,null,"room:r","msg",{"seq":4}]', seq: 4 }]);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(seqs(), [undefined, 4, 5, 6], 'the late read adds nothing twice');
+
+  msg(9);
+  assert.deepEqual(asked.at(-1), [6, 8]);
+  answer([7, 8].map((seq) => ({ frame: `[null,null,"room:r","msg",{"seq":${seq}}]`, seq })));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(seqs(), [undefined, 4, 5, 6, 7, 8, 9], 'lost messages are read from the store, in order');
+  buffer.close();
+});

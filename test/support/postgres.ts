@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort, requireServiceOrSkip } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -14,6 +15,8 @@ export interface PrivatePostgres {
   url: string;
   /** Connection URL of another database on the same server. */
   urlFor(database: string): string;
+  /** Stops the server at once (`-m immediate`, as a crash), runs `whileDown`, starts it again on the same port. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,34 +56,13 @@ export function postgresAvailable(): { ok: true } | { ok: false; reason: string 
 
 /**
  * The policy for suites that need PostgreSQL, as `describe` options:
- * `describe(name, requirePostgresOrSkip(name), () => …)`. Binaries present: run. Missing on
- * CI (`CI=true`): throw, so the file fails instead of passing green without testing anything.
- * Missing elsewhere: a loud warning, and the suite is reported as skipped.
+ * `describe(name, requirePostgresOrSkip(name), () => …)` (see requireServiceOrSkip).
  */
 export function requirePostgresOrSkip(
   suite: string,
   probe: { available: ReturnType<typeof postgresAvailable>; ci: boolean } = { available: postgresAvailable(), ci: process.env.CI === 'true' },
 ): { skip: string | false } {
-  const { available } = probe;
-  if (available.ok) return { skip: false };
-  const message = `PostgreSQL binaries not installed: skipping ${suite} (${available.reason})`;
-  if (probe.ci) throw new Error(`${message} — refused on CI: install PostgreSQL server binaries`);
-  const bar = '!'.repeat(message.length + 8);
-  console.warn(`\n${bar}\n!!! ${message} !!!\n${bar}\n`);
-  return { skip: message };
-}
-
-/** A port the OS says is free now (it may be taken again before PostgreSQL binds it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not read the port the OS assigned');
-  return address.port;
+  return requireServiceOrSkip('PostgreSQL', suite, probe);
 }
 
 /** PostgreSQL refuses to run as root: then the tools run as the `postgres` user. */
@@ -126,6 +108,11 @@ export async function startPostgres(): Promise<PrivatePostgres> {
     return {
       url: urlFor('renraku_test'),
       urlFor,
+      restart: async (whileDown) => {
+        await run(...asServerUser(pgCtl, ['stop', '-D', dataDir, '-m', 'immediate', '-w']));
+        await whileDown?.();
+        await run(...asServerUser(pgCtl, ['start', '-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-o', options]));
+      },
       stop: async () => {
         process.removeListener('exit', stopNow);
         try {
@@ -152,4 +139,29 @@ export async function createDatabase(adminUrl: string, name: string): Promise<vo
   } finally {
     await client.end();
   }
+}
+
+/**
+ * For a `describe` body: a private server started before the suite and stopped after it, and
+ * a fresh, empty database per `freshDatabaseUrl()` call, so tests share nothing whatever
+ * order they run in.
+ */
+export function privatePostgresForSuite(prefix: string): { freshDatabaseUrl(): Promise<string> } {
+  let server: PrivatePostgres | undefined;
+  let databases = 0;
+  before(async () => {
+    server = await startPostgres();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return {
+    async freshDatabaseUrl() {
+      if (server === undefined) throw new Error('privatePostgresForSuite: no server yet; call freshDatabaseUrl() from a test or hook');
+      databases += 1;
+      const name = `${prefix}_${databases}`;
+      await createDatabase(server.url, name);
+      return server.urlFor(name);
+    },
+  };
 }

@@ -33,15 +33,29 @@ let counter = 0;
 
 /**
  * The whole server on a free port with a fresh SQLite store in a temp dir (or the given
- * store/bus), real HTTP and WebSocket. Every test file gets its own.
+ * store/bus), real HTTP and WebSocket. Every test file gets its own. A restart test passes the
+ * `dataDir` and `port` of the server it stopped (a given dataDir is the caller's: stop() keeps
+ * it); `webRoot` serves a web client built elsewhere.
  */
-export async function startTestServer(opts: { env?: Record<string, string>; store?: Store; bus?: Bus; clock?: Clock } = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'renraku-test-'));
-  const config = loadConfig({ RENRAKU_HOST: '127.0.0.1', RENRAKU_HTTP_PORT: '0', RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'silent', ...opts.env });
-  const app = await buildApp({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.store ? { store: opts.store } : {}), ...(opts.bus ? { bus: opts.bus } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+export async function startTestServer(opts: { env?: Record<string, string>; store?: Store; bus?: Bus; clock?: Clock; dataDir?: string; port?: number; webRoot?: string } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'renraku-test-'));
+  const config = loadConfig({ RENRAKU_HOST: '127.0.0.1', RENRAKU_HTTP_PORT: String(opts.port ?? 0), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'silent', ...opts.env });
+  const app = await buildApp({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.store ? { store: opts.store } : {}), ...(opts.bus ? { bus: opts.bus } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const url = await app.listen();
   const wsUrl = url.replace(/^http/, 'ws');
 
+  return {
+    app, url, wsUrl, dataDir,
+    ...apiClient(url),
+    async stop() {
+      await app.close();
+      if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The HTTP API of a running node at `url`, with the helpers tests need to set up users, groups and rooms. */
+export function apiClient(url: string): Omit<TestServer, 'app' | 'url' | 'wsUrl' | 'dataDir' | 'stop'> {
   async function request(method: string, path: string, o: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...o.headers };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -64,7 +78,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; stor
   }
 
   return {
-    app, url, wsUrl, dataDir, request,
+    request,
     async signup(name) {
       const n = ++counter;
       const body = await ok('POST', '/api/signup', { body: { email: `${name.toLowerCase().replace(/\W/g, '')}-${n}-${process.pid}@example.test`, password: 'correct horse battery', name } }, 201);
@@ -82,10 +96,6 @@ export async function startTestServer(opts: { env?: Record<string, string>; stor
     async addMember(owner, groupId, member) {
       const inv = await ok('POST', `/api/groups/${groupId}/invites`, { token: owner.token, body: {} }, 201);
       await ok('POST', `/api/invites/${inv.code}/accept`, { token: member.token }, 200);
-    },
-    async stop() {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,10 +1,13 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { Store } from '../../domain/store.ts';
+import { KyselyAnnouncementRepository } from './announcement-repository-kysely.ts';
 import { KyselyBulkRepository } from './bulk-repository.ts';
 import { KyselyGroupRepository } from './group-repository.ts';
 import { KyselyInviteRepository } from './invite-repository.ts';
+import { KyselyJobRepository } from './job-repository-kysely.ts';
 import { KyselyMessageRepository } from './message-repository.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { KyselyOutboxRepository } from './outbox-repository-kysely.ts';
 import { KyselyReadMarkerRepository } from './read-marker-repository.ts';
 import { KyselyRoomRepository } from './room-repository.ts';
 import type { Database } from './schema.ts';
@@ -36,6 +39,9 @@ export class KyselyStore implements Store {
   readonly messages: KyselyMessageRepository;
   readonly reads: KyselyReadMarkerRepository;
   readonly bulk: KyselyBulkRepository;
+  readonly announcements: KyselyAnnouncementRepository;
+  readonly outbox: KyselyOutboxRepository;
+  readonly jobs: KyselyJobRepository;
   private readonly db: Kysely<Database>;
 
   constructor(database: StoreDatabase) {
@@ -50,6 +56,9 @@ export class KyselyStore implements Store {
     this.messages = new KyselyMessageRepository(database);
     this.reads = new KyselyReadMarkerRepository(db);
     this.bulk = new KyselyBulkRepository(database);
+    this.announcements = new KyselyAnnouncementRepository(database);
+    this.outbox = new KyselyOutboxRepository(database);
+    this.jobs = new KyselyJobRepository(database);
   }
 
   /** Runs pending migrations in order; on PostgreSQL under Kysely's advisory lock, so two

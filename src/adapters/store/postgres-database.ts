@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { StoreDatabase } from './kysely-store.ts';
 import type { Database } from './schema.ts';
+import { unavailableAsAppError } from './unavailable-pool.ts';
 
 /** The wire protocol's limit: a Bind message counts its parameters in 16 bits. */
 const POSTGRES_MAX_PARAMETERS = 65_535;
@@ -25,13 +26,13 @@ const types: pg.CustomTypesConfig = {
 /**
  * A pg Pool for the store. An idle client that loses its connection is dropped by the pool
  * and the next query reports the outage; the listener only keeps that event from crashing
- * the process.
+ * the process. Queries that fail because the database is away throw AppError('unavailable').
  */
 export function openPostgresDatabase(connectionString: string): StoreDatabase {
   const pool = new pg.Pool({ connectionString, types });
   pool.on('error', () => {});
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: unavailableAsAppError(pool) }) }),
     dialect: 'postgres',
     maxParameters: POSTGRES_MAX_PARAMETERS,
     supportsForUpdate: true,

@@ -1,4 +1,8 @@
+import type { Generated } from 'kysely';
+import type { AnnouncementStatus, MailDelivery } from '../../announcements/types.ts';
 import type { Role } from '../../domain/types.ts';
+import type { OutboxStatus } from '../../mail/outbox-repository.ts';
+import type { JobStatus } from '../../scheduler/job-repository.ts';
 
 /**
  * The tables as Kysely sees them, after every migration. Timestamps are epoch milliseconds
@@ -17,6 +21,12 @@ export interface Database {
   rooms: RoomsTable;
   messages: MessagesTable;
   read_markers: ReadMarkersTable;
+  jobs: JobsTable;
+  announcements: AnnouncementsTable;
+  announcement_recipients: AnnouncementRecipientsTable;
+  announcement_attachments: AnnouncementAttachmentsTable;
+  outbox: OutboxTable;
+  mail_bounces: MailBouncesTable;
 }
 
 export interface UsersTable {
@@ -50,6 +60,8 @@ export interface MembershipsTable {
   user_id: string;
   role: Role;
   joined_at: number;
+  /** 0004-announcements; 'each' unless the member chose otherwise */
+  mail_delivery: Generated<MailDelivery>;
 }
 
 export interface SubgroupsTable {
@@ -106,4 +118,109 @@ export interface ReadMarkersTable {
   user_id: string;
   last_read_seq: number;
   updated_at: number;
+}
+
+/** 0004-announcements (src/adapters/store/announcement-repository-kysely.ts). */
+export interface AnnouncementsTable {
+  id: string;
+  group_id: string;
+  author_id: string;
+  title: string;
+  body: string;
+  /** JSON Audience */
+  audience: string;
+  /** 0 or 1 */
+  email: number;
+  /** JSON AnswerSpec, or null */
+  answer_spec: string | null;
+  deadline: number | null;
+  status: AnnouncementStatus;
+  send_at: number | null;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+  remind_count: number;
+  remind_interval_ms: number;
+  deadline_remind_ms: number;
+  manual_reminded_at: number | null;
+}
+
+export interface AnnouncementRecipientsTable {
+  announcement_id: string;
+  user_id: string;
+  group_id: string;
+  read_at: number | null;
+  /** JSON Answer, or null */
+  answer: string | null;
+  answered_at: number | null;
+  reminders_sent: Generated<number>;
+}
+
+export interface AnnouncementAttachmentsTable {
+  id: string;
+  group_id: string;
+  announcement_id: string | null;
+  uploaded_by: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  created_at: number;
+}
+
+/** One outbound mail to one recipient (src/mail/outbox-repository.ts). */
+export interface OutboxTable {
+  id: string;
+  message_key: string;
+  user_id: string | null;
+  recipient: string;
+  /** `recipient.toLowerCase()`: with message_key, the unique key */
+  recipient_lower: string;
+  from_address: string;
+  reply_to: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** JSON object of extra headers */
+  headers: string;
+  message_id: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  claimed_by: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface MailBouncesTable {
+  outbox_id: string;
+  user_id: string | null;
+  recipient: string;
+  code: number;
+  detail: string;
+  created_at: number;
+}
+
+/** 0002-jobs: one row per job occurrence (src/scheduler/job-repository.ts). */
+export interface JobsTable {
+  name: string;
+  /** one-off: the caller's key; recurring: the occurrence's fire time in ISO 8601 */
+  key: string;
+  /** 1 for an occurrence of a recurring (cron) job, 0 for a one-off job */
+  recurring: number;
+  fire_at: number;
+  /** JSON object */
+  payload: string;
+  /** +1 at each (re)schedule of a one-off job */
+  version: number;
+  status: JobStatus;
+  attempts: number;
+  /** the claim token `<node>#<n>`, or null when unclaimed */
+  claimed_by: string | null;
+  /** not claimable before this: a claim's lease, or a retry's delay */
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
 }

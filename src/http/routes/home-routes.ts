@@ -1,20 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import type { Api } from '../route-deps.ts';
 
-/** A static landing page until the web client is served here (no inline script: CSP-safe). */
-const PAGE = `<!doctype html>
+/** Where `npm run build:web` (and `npm install`, through `prepare`) puts the web client. */
+export const BUILT_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/** The page's policy: our own scripts and styles only (nothing inline), sockets to us. */
+export const CLIENT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Renraku</title></head>
+<title>Renraku: web client not built</title></head>
 <body><main>
 <h1>Renraku 連絡網</h1>
-<p>This server is running. The API is described at <a href="/api/openapi.json">/api/openapi.json</a>;
-real-time clients connect to <code>/socket</code> with the Phoenix Channels protocol (WebSocket or LongPoll).</p>
+<p>The server is running, but the web client has not been built. Run <code>npm run build:web</code>
+(or <code>npm install</code>, which builds it) and restart the server.</p>
+<p>The API is described at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
 </main></body></html>`;
 
-export function homeRoutes(app: Api): void {
+/**
+ * The web client at `/`. `index.html` is read once at start and sent with `no-cache` and the
+ * CSP; the hashed files under `/assets/` are immutable and cached for a year (a new build has
+ * new names). The client routes with `/#/…`, so no fallback route is needed. Without a build,
+ * `/` says how to make one (503) instead of failing to start.
+ */
+export async function homeRoutes(app: Api, web: { root: string }): Promise<void> {
+  const indexPath = join(web.root, 'index.html');
+  if (!existsSync(indexPath)) {
+    app.log.warn({ root: web.root }, 'web client not built: run `npm run build:web`');
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+      return reply.status(503).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
+    });
+    return;
+  }
+  const page = readFileSync(indexPath);
+  await app.register(fastifyStatic, {
+    root: join(web.root, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    index: false,
+    immutable: true,
+    maxAge: '365d',
+    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+  });
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
     return reply
       .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-      .send(PAGE);
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', CLIENT_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'same-origin')
+      .send(page);
   });
 }

@@ -1,5 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { core } from './0001-core.ts';
+import { jobs } from './0002-jobs.ts';
+import { outbox } from './0003-outbox.ts';
+import { announcements } from './0004-announcements.ts';
 
 /**
  * Every migration, in the order it runs (Kysely orders by name, so names start with a
@@ -8,6 +11,9 @@ import { core } from './0001-core.ts';
  */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
+  '0002-jobs': jobs,
+  '0003-outbox': outbox,
+  '0004-announcements': announcements,
 });
 
 export const migrationProvider: MigrationProvider = Object.freeze({

@@ -1,0 +1,52 @@
+import type { BusMessage } from './bus.ts';
+
+/**
+ * How a BusMessage travels over a network bus: one Buffer
+ * `[version=1][flags][node_id_len][node_id][seq: f64 BE, if flagged][frame bytes]`.
+ * Flags: 1 the frame is binary (a Buffer), else UTF-8 text; 2 a seq follows the node id.
+ * The node id lets a node skip its own publishes. Pure: no I/O.
+ */
+const VERSION = 1;
+const BINARY = 1;
+const HAS_SEQ = 2;
+
+export interface BusEnvelope {
+  readonly nodeId: string;
+  readonly message: BusMessage;
+}
+
+export function encodeEnvelope(nodeId: string, message: BusMessage): Buffer {
+  const node = Buffer.from(nodeId, 'latin1');
+  if (node.length === 0 || node.length > 255) throw new Error(`bus: node id must be 1 to 255 bytes (got ${node.length})`);
+  const binary = Buffer.isBuffer(message.frame);
+  const hasSeq = message.seq !== undefined;
+  const head = Buffer.allocUnsafe(3 + node.length + (hasSeq ? 8 : 0));
+  head[0] = VERSION;
+  head[1] = (binary ? BINARY : 0) | (hasSeq ? HAS_SEQ : 0);
+  head[2] = node.length;
+  node.copy(head, 3);
+  if (hasSeq) head.writeDoubleBE(message.seq as number, 3 + node.length);
+  const body = binary ? (message.frame as Buffer) : Buffer.from(message.frame as string, 'utf8');
+  return Buffer.concat([head, body]);
+}
+
+/** Throws on anything that is not an envelope of this version. */
+export function decodeEnvelope(data: Buffer): BusEnvelope {
+  if (data.length < 4 || data[0] !== VERSION) throw new Error(`bus: not a version ${VERSION} envelope`);
+  const flags = data[1] as number;
+  if ((flags & ~(BINARY | HAS_SEQ)) !== 0) throw new Error(`bus: unknown envelope flags ${flags}`);
+  const nodeLength = data[2] as number;
+  let offset = 3 + nodeLength;
+  if (nodeLength === 0 || data.length < offset) throw new Error('bus: truncated envelope (node id)');
+  const nodeId = data.toString('latin1', 3, offset);
+  let seq: number | undefined;
+  if (flags & HAS_SEQ) {
+    if (data.length < offset + 8) throw new Error('bus: truncated envelope (seq)');
+    seq = data.readDoubleBE(offset);
+    offset += 8;
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new Error(`bus: bad seq ${seq}`);
+  }
+  const body = data.subarray(offset);
+  const frame = flags & BINARY ? Buffer.from(body) : body.toString('utf8');
+  return { nodeId, message: seq === undefined ? { frame } : { frame, seq } };
+}

@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import { LIMITS } from '../config/limits.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Store } from '../domain/store.ts';
+import type { JobScheduler } from './job-scheduler.ts';
+
+/** The built-in jobs and when they run (UTC). Each is an idempotent delete, cheap to repeat. */
+export const HOUSEKEEPING = {
+  /** Expired sessions no longer authenticate anyone; deleting them keeps the table small. */
+  sessions: { name: 'housekeeping.sessions', cron: '*/15 * * * *' },
+  /** Finished job rows older than `jobHistoryMs`; daily, at a quiet hour. */
+  jobs: { name: 'housekeeping.jobs', cron: '17 3 * * *' },
+} as const;
+
+/** Registers the store clean-up jobs on a scheduler. */
+export function registerHousekeeping(scheduler: JobScheduler, deps: { store: Pick<Store, 'sessions' | 'jobs'>; clock: Clock; logger: Logger }): void {
+  const { store, clock, logger } = deps;
+  scheduler.register(HOUSEKEEPING.sessions.name, async () => {
+    const deleted = await store.sessions.deleteExpired(clock.now());
+    if (deleted > 0) logger.info({ deleted }, 'housekeeping: expired sessions deleted');
+  });
+  scheduler.every(HOUSEKEEPING.sessions.name, HOUSEKEEPING.sessions.cron);
+  scheduler.register(HOUSEKEEPING.jobs.name, async () => {
+    const deleted = await store.jobs.prune(clock.now() - LIMITS.jobHistoryMs);
+    if (deleted > 0) logger.info({ deleted }, 'housekeeping: old job rows deleted');
+  });
+  scheduler.every(HOUSEKEEPING.jobs.name, HOUSEKEEPING.jobs.cron);
+}

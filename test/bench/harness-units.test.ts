@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { selfTimes } from '../../bench/core/cpu-profile.ts';
+import { Histogram } from '../../bench/core/histogram.ts';
+import { assertLoopback, sourceEndpoint } from '../../bench/core/loopback.ts';
+import { parseOptions } from '../../bench/core/options.ts';
+import { mergeRanges, rangeCount, toRanges } from '../../bench/core/seq-ranges.ts';
+import { SeqTracker } from '../../bench/core/seq-tracker.ts';
+import { engineioWire } from '../../bench/load/engineio-wire.ts';
+import { benchBody } from '../../bench/load/message-scan.ts';
+import { phoenixWire } from '../../bench/load/phoenix-wire.ts';
+import { roomMembers } from '../../bench/servers/seed.ts';
+
+const message = (seq: number, sentUs: number) => ({
+  id: '01JABCDEFGHJKMNPQRSTVWXYZ0',
+  seq,
+  room_id: '01JROOMROOMROOMROOMROOMROO',
+  author_id: '01JUSERUSERUSERUSERUSERUSE',
+  body: benchBody(sentUs, '3.7', 60),
+  reply_to: null,
+  mentions: [],
+  client_id: 'b3.7',
+  at: 1,
+  edited_at: null,
+  deleted: false,
+});
+
+test('only loopback targets are allowed', () => {
+  for (const ok of ['127.0.0.1', '127.3.2.1', 'localhost', '::1', '[::1]']) assertLoopback(ok);
+  for (const bad of ['10.0.0.1', '8.8.8.8', 'example.com', '0.0.0.0', '::']) assert.throws(() => assertLoopback(bad), /only loopback/);
+});
+
+test('clients get distinct loopback source endpoints, another space per fleet and round', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 50_000; i += 7) {
+    const e = sourceEndpoint(i, 0);
+    assert.match(e.address, /^127\.1\.0\.\d+$/);
+    seen.add(`${e.address}:${e.port}`);
+  }
+  assert.equal(seen.size, Math.ceil(50_000 / 7));
+  assert.notEqual(sourceEndpoint(5, 1).address, sourceEndpoint(5, 0).address);
+  assert.equal(sourceEndpoint(5, 256 * 254 - 1).address, '127.254.255.2');
+  assert.equal(sourceEndpoint(5, 256 * 254).address, '127.1.0.2');
+});
+
+test('histogram percentiles are within 2% and merge across workers', () => {
+  const a = new Histogram();
+  const b = new Histogram();
+  for (let us = 1; us <= 10_000; us++) (us % 2 ? a : b).record(us);
+  const h = Histogram.from([a.toData(), b.toData()]);
+  const p = h.percentiles();
+  assert.equal(p.count, 10_000);
+  assert.ok(Math.abs(p.p50_ms - 5) / 5 < 0.025, `p50 ${p.p50_ms}`);
+  assert.ok(Math.abs(p.p99_ms - 9.9) / 9.9 < 0.025, `p99 ${p.p99_ms}`);
+  assert.equal(p.max_ms, 10);
+});
+
+test('seq ranges collapse, merge and count', () => {
+  assert.deepEqual(toRanges([5, 3, 4, 9, 3, 10]), [[3, 5], [9, 10]]);
+  assert.deepEqual(mergeRanges([[1, 3]], [[4, 6], [9, 9]]), [[1, 6], [9, 9]]);
+  assert.equal(rangeCount([[1, 6], [9, 9]]), 7);
+});
+
+test('a seq tracker finds gaps, duplicates and the contiguous last_seq', () => {
+  const t = new SeqTracker(10);
+  for (const s of [11, 12, 14, 12, 9]) t.add(s);
+  assert.equal(t.duplicates, 1);
+  assert.equal(t.stale, 1);
+  assert.equal(t.contiguous(), 12);
+  assert.deepEqual(t.check([[11, 15]]), { missing: 2, unexpected: 0 });
+  for (let s = 15; s < 5000; s++) t.add(s);
+  assert.deepEqual(t.check([[11, 4999]]), { missing: 1, unexpected: 0 });
+});
+
+test('the Phoenix speaker reads broadcasts, replies and other frames', () => {
+  const m = message(42, 123456);
+  const delivery = phoenixWire.decode(Buffer.from(JSON.stringify([null, null, 'room:R', 'msg', m])));
+  assert.deepEqual(delivery, { kind: 'delivery', topic: 'room:R', seq: 42, sentUs: 123456 });
+  const reply = phoenixWire.decode(Buffer.from(JSON.stringify(['1', '7', 'room:R', 'phx_reply', { status: 'ok', response: { seq: 3 } }])));
+  assert.deepEqual(reply, { kind: 'reply', ref: 7, ok: true, response: { seq: 3 } });
+  const presence = phoenixWire.decode(Buffer.from(JSON.stringify(['1', null, 'room:R', 'presence_state', { u: { metas: [] } }])));
+  assert.deepEqual(presence, { kind: 'other', event: 'presence_state' });
+  assert.equal(phoenixWire.join(5, 'room:R', { last_seq: 3 }), '["5","5","room:R","phx_join",{"last_seq":3}]');
+});
+
+test('the Engine.IO speaker answers pings and opens, reads events and acks', () => {
+  assert.deepEqual(engineioWire.decode(Buffer.from('2')), { kind: 'answer', frame: '3' });
+  assert.deepEqual(engineioWire.decode(Buffer.from('0{"sid":"x","pingInterval":25000}')), { kind: 'answer', frame: '40' });
+  assert.deepEqual(engineioWire.decode(Buffer.from('40{"sid":"y"}')), { kind: 'ready' });
+  const m = message(9, 777);
+  assert.deepEqual(engineioWire.decode(Buffer.from(`42${JSON.stringify(['msg', m])}`)), { kind: 'delivery', topic: `room:${m.room_id}`, seq: 9, sentUs: 777 });
+  assert.deepEqual(engineioWire.decode(Buffer.from('4312[{"status":"error","response":{"reason":"x"}}]')), { kind: 'reply', ref: 12, ok: false, response: { reason: 'x' } });
+});
+
+test('options parse by their declaration and reject the unknown with the valid list', () => {
+  const specs = { rate: { kind: 'number', default: 500, doc: '' }, stores: { kind: 'list', default: ['sqlite'], doc: '' }, profile: { kind: 'flag', default: false, doc: '' } } as const;
+  assert.deepEqual(parseOptions(['--rate', '1_000', '--stores=sqlite,postgres', '--profile'], specs), { rate: 1000, stores: ['sqlite', 'postgres'], profile: true });
+  assert.throws(() => parseOptions(['--rat', '1'], specs), /valid: --rate --stores --profile/);
+  assert.throws(() => parseOptions(['--rate', 'fast'], specs), /non-negative number/);
+});
+
+test('room membership follows the seed command: room r holds users r·S …', () => {
+  assert.deepEqual(roomMembers({ users: 6, rooms: 3, membersPerRoom: 2 }), [[0, 1], [2, 3], [4, 5]]);
+  assert.deepEqual(roomMembers({ users: 3, rooms: 2, membersPerRoom: 2 }), [[0, 1], [2, 0]]);
+});
+
+test('a CPU profile reads as self time per function, idle apart', () => {
+  const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 9 });
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(idle)') },
+      { id: 2, callFrame: frame('encode', 'file:///x/src/protocol/serializer.ts') },
+      { id: 3, callFrame: frame('(garbage collector)') },
+    ],
+    samples: [1, 2, 2, 3, 1],
+    timeDeltas: [5000, 3000, 1000, 1000, 5000],
+  };
+  const { busyMs, idleMs, rows } = selfTimes(profile);
+  assert.equal(busyMs, 5);
+  assert.equal(idleMs, 10);
+  assert.deepEqual(rows[0], { where: 'encode protocol/serializer.ts:10', ms: 4, pct: 80 });
+});

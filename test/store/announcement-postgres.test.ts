@@ -1,0 +1,4 @@
+import { announcementContract } from './announcement-contract.ts';
+import { onPostgres } from './dialect-suites.ts';
+
+onPostgres('postgres announcement repository', 'announcements', announcementContract);

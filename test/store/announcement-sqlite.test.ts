@@ -1,0 +1,4 @@
+import { announcementContract } from './announcement-contract.ts';
+import { onSqlite } from './dialect-suites.ts';
+
+onSqlite(announcementContract);

@@ -1,0 +1,27 @@
+import { useState } from 'preact/hooks';
+import { useT } from '../app-context.ts';
+
+/**
+ * Runs a form's async action once at a time, keeping `busy` and the error text (from the
+ * error's code) for the view.
+ */
+export function useAction() {
+  const { error: errorText } = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  async function run(action: () => Promise<void>): Promise<boolean> {
+    if (busy) return false;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      setError(errorText((e as { code?: string; reason?: string }).code ?? (e as { reason?: string }).reason ?? 'internal'));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, run, setError };
+}
