@@ -112,7 +112,12 @@ export class Fleet {
     const timeout = Math.min(byBatches, Math.max(perClient, (most / BENCH_LIMITS.minJoinsPerSecond) * 1000));
     const parts = await Promise.all(
       this.rpcs.map((rpc, i) =>
-        rpc.call('open', { base: this.options.base, wire: this.options.wire, clients: perWorker[i] as ClientSpec[], concurrency, space: this.space }, timeout),
+        rpc
+          .call('open', { base: this.options.base, wire: this.options.wire, clients: perWorker[i] as ClientSpec[], concurrency, space: this.space }, timeout)
+          .catch((e: unknown) => {
+            const why = `fewer than ${BENCH_LIMITS.minJoinsPerSecond} joins/s per worker: an overloaded server, or presence traffic in a big room`;
+            throw new Error(`${e instanceof Error ? e.message : String(e)} (${why})`);
+          }),
       ),
     );
     return mergeOpen(parts);

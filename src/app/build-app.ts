@@ -111,7 +111,6 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
     loggerInstance: logger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
     trustProxy: false,
-    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
   http.setValidatorCompiler(createValidatorCompiler());
   // A POST without a body (e.g. `POST /api/groups/:id/invites`) means "no options": validate it as {}.

@@ -29,10 +29,17 @@ export function MembersPanel({ group }: { group: Group }) {
     });
   }, [group.id]);
 
-  const setRole = (userId: string, role: Role) => action.run(async () => {
-    await api.setRole(group.id, userId, role);
-    await load();
-  });
+  const setRole = (userId: string, role: Role) => {
+    // Shown at once (a select must not spring back while the request runs); a refusal reloads.
+    setMembers((held) => held?.map((m) => (m.user_id === userId ? { ...m, role } : m)));
+    return action.run(async () => {
+      try {
+        await api.setRole(group.id, userId, role);
+      } finally {
+        await load();
+      }
+    });
+  };
   const remove = (userId: string) => action.run(async () => {
     await api.removeMember(group.id, userId);
     setConfirming(undefined);

@@ -27,6 +27,18 @@ export function SubgroupsPanel({ group, members }: { group: Group; members: read
     await work();
     await load();
   });
+  /** Shows a membership change at once (a checkbox must not spring back while the request
+   *  runs), then stores it; a refusal shows why and reloads the list as the server has it. */
+  const setMembership = (s: Subgroup, userId: string, next: { in: boolean; leader: boolean }) => {
+    const members = (s.members ?? []).filter((m) => m.user_id !== userId);
+    if (next.in) members.push({ subgroup_id: s.id, user_id: userId, leader: next.leader });
+    setSubgroups((held) => held?.map((x) => (x.id === s.id ? { ...x, members } : x)));
+    action.setError(undefined);
+    (next.in ? api.putSubgroupMember(s.id, userId, next.leader) : api.removeSubgroupMember(s.id, userId)).catch((e: { code?: string }) => {
+      action.setError(errorText(e.code ?? 'internal'));
+      void load();
+    });
+  };
 
   return (
     <section class="stack" aria-label={t('sub.title')}>
@@ -48,14 +60,14 @@ export function SubgroupsPanel({ group, members }: { group: Group; members: read
                     {members.map((m) => (
                       <div key={m.user_id} class="row subgroup-member">
                         <label class="option">
-                          <input type="checkbox" checked={inIt.has(m.user_id)} disabled={!owner || action.busy} aria-label={t('sub.in', { name: m.name })}
-                            onChange={() => void change(() => (inIt.has(m.user_id) ? api.removeSubgroupMember(s.id, m.user_id) : api.putSubgroupMember(s.id, m.user_id, false)))} />
+                          <input type="checkbox" checked={inIt.has(m.user_id)} disabled={!owner} aria-label={t('sub.in', { name: m.name })}
+                            onChange={() => setMembership(s, m.user_id, { in: !inIt.has(m.user_id), leader: false })} />
                           <span>{m.name}</span>
                         </label>
                         {inIt.has(m.user_id) && (
                           <label class="option">
-                            <input type="checkbox" checked={inIt.get(m.user_id) === true} disabled={!owner || action.busy} aria-label={t('sub.leaderOf', { name: m.name })}
-                              onChange={() => void change(() => api.putSubgroupMember(s.id, m.user_id, inIt.get(m.user_id) !== true))} />
+                            <input type="checkbox" checked={inIt.get(m.user_id) === true} disabled={!owner} aria-label={t('sub.leaderOf', { name: m.name })}
+                              onChange={() => setMembership(s, m.user_id, { in: true, leader: inIt.get(m.user_id) !== true })} />
                             <span>{t('sub.leader')}</span>
                           </label>
                         )}
