@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { StoreDatabase } from './kysely-store.ts';
+import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './schema.ts';
 
 /** How long a statement waits for another process's write lock before SQLITE_BUSY: longer
@@ -32,7 +33,7 @@ export function openSqliteDatabase(file: string): StoreDatabase {
     throw error;
   }
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     dialect: 'sqlite',
     maxParameters: SQLITE_MAX_PARAMETERS,
     supportsForUpdate: false,
