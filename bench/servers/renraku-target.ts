@@ -17,9 +17,9 @@ export const RENRAKU_BIN = join(REPO_ROOT, 'bin', 'renraku.mjs');
 
 /** The benchmark measures the server, not its flood guard: per-socket message limits are
  *  lifted so one publisher can saturate a room (the harness's own pacing sets the rate). */
-const UNLIMITED_MESSAGES = '1000000';
+export const UNLIMITED_MESSAGES = '1000000';
 
-function isSeed(v: unknown): v is Seed {
+export function isSeed(v: unknown): v is Seed {
   const s = v as Seed;
   return (
     typeof s === 'object' && s !== null && typeof s.group_id === 'string' && Array.isArray(s.rooms) && Array.isArray(s.users) &&
@@ -29,7 +29,7 @@ function isSeed(v: unknown): v is Seed {
 }
 
 /** `renraku seed`: users, group and rooms written straight into the store, real socket tokens. */
-function runSeedCommand(env: Record<string, string>, layout: Layout, out: string): Promise<{ ok: boolean; output: string }> {
+export function runSeedCommand(env: Record<string, string>, layout: Layout, out: string): Promise<{ ok: boolean; output: string }> {
   const args = [RENRAKU_BIN, 'seed', '--users', String(layout.users), '--rooms', String(layout.rooms), '--members-per-room', String(layout.membersPerRoom), '--out', out];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -170,6 +170,14 @@ describe(SUITE, { ...requirePostgresOrSkip(SUITE), ...requireRedisOrSkip(SUITE) 
     await leaving.join();
     await observer.presenceIs([users[0]!.user.id, users[1]!.user.id]);
     const directory = await RedisNodeDirectory.connect(redis.url);
+    // Precondition, not the assertion: the previous test restarted Redis (which keeps nothing), so
+    // both nodes are back in the directory only after their next heartbeat. Wait for that, bounded.
+    const deadline = Date.now() + LIMITS.nodeTtlMs * 3;
+    const both = [stays.url, leaves.url].sort();
+    while (JSON.stringify((await directory.list()).map((m) => m.address).sort()) !== JSON.stringify(both)) {
+      assert.ok(Date.now() < deadline, 'both nodes re-registered after the Redis restart');
+      await new Promise((resolve) => setTimeout(resolve, LIMITS.nodeHeartbeatMs / 4));
+    }
     const startedAt = Date.now();
     assert.equal(await leaves.stop(), 0);
     live = [stays];
