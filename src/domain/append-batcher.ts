@@ -1,69 +1,41 @@
+import { GroupCommit } from './group-commit.ts';
 import type { AppendResult, MessageRepository } from './store.ts';
 import type { NewMessage } from './types.ts';
 
-interface Pending {
-  message: NewMessage;
-  resolve: (result: AppendResult) => void;
-  reject: (err: unknown) => void;
-}
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 /**
- * Group commit for message appends. Appends that arrive while a write is in flight are queued
- * and written together in one transaction by `appendMany`, so one fsync covers many messages
- * and throughput grows with load instead of collapsing. A lone append waits one turn of the
- * event loop (no timer), so the frames already read in the same I/O phase share its commit. Every caller still gets its own result only after its transaction
- * has committed. If a batch fails, its messages are retried one by one, so one bad message
- * never fails the others.
+ * Group commit for message appends (on GroupCommit): appends that arrive while a write is in
+ * flight, or in the same turn of the event loop, are written together by `appendMany` in one
+ * transaction, so one fsync covers many messages. Every caller gets its own result only after
+ * its transaction has committed. If a batch fails, its messages are retried one by one, so
+ * one bad message never fails the others.
  */
 export class AppendBatcher {
-  private readonly repo: MessageRepository;
-  private readonly maxBatch: number;
-  private queue: Pending[] = [];
-  /** True from the moment a drain is scheduled until the queue is empty. */
-  private writing = false;
+  private readonly commits: GroupCommit<NewMessage, Outcome>;
 
   constructor(repo: MessageRepository, maxBatch = 512) {
-    this.repo = repo;
-    this.maxBatch = maxBatch;
+    this.commits = new GroupCommit((batch) => writeBatch(repo, batch), maxBatch);
   }
 
-  append(message: NewMessage): Promise<AppendResult> {
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
-      if (!this.writing) {
-        // Start on the next turn of the event loop, not now: better-sqlite3 writes synchronously,
-        // so a write started at once would finish before the other frames read in this same
-        // I/O phase could join it, and every message would pay its own fsync.
-        this.writing = true;
-        setImmediate(() => void this.drain());
-      }
-    });
+  async append(message: NewMessage): Promise<AppendResult> {
+    const outcome = await this.commits.submit(message);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
   }
+}
 
-  private async drain(): Promise<void> {
+async function writeBatch(repo: MessageRepository, batch: NewMessage[]): Promise<Outcome[]> {
+  if (batch.length > 1) {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.write(batch);
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async write(batch: Pending[]): Promise<void> {
-    if (batch.length === 1) {
-      const only = batch[0]!;
-      await this.repo.append(only.message).then(only.resolve, only.reject);
-      return;
-    }
-    let results: AppendResult[];
-    try {
-      results = await this.repo.appendMany(batch.map((p) => p.message));
+      return (await repo.appendMany(batch)).map((result) => ({ ok: true, result }));
     } catch {
-      for (const p of batch) await this.repo.append(p.message).then(p.resolve, p.reject);
-      return;
+      // fall through: one by one, so only the bad message fails
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
   }
+  const outcomes: Outcome[] = [];
+  for (const message of batch) {
+    outcomes.push(await repo.append(message).then((result) => ({ ok: true as const, result }), (error: unknown) => ({ ok: false as const, error })));
+  }
+  return outcomes;
 }

@@ -7,7 +7,7 @@
  * I/O events already waiting — other callers' completions — were even seen, and nothing would
  * ever be grouped. The cost for a lone caller is one loop turn. Each caller learns its own
  * result (or the error of the write it was part of). The outbox dispatcher settles sent
- * mails through one; AppendBatcher is the same idea with a retry-one-by-one fallback.
+ * mails through one; AppendBatcher builds on it with a retry-one-by-one fallback.
  */
 export class GroupCommit<T, R> {
   private readonly write: (items: T[]) => Promise<R[]>;

@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createStore } from '../../src/adapters/store/create-store.ts';
-import { createDatabase, requirePostgresOrSkip, startPostgres, type PrivatePostgres } from '../support/postgres.ts';
+import { describe, it } from 'node:test';
+import { requirePostgresOrSkip } from '../support/postgres.ts';
+import { onPostgres } from './dialect-suites.ts';
 import { storeContract } from './store-contract.ts';
 
 const SUITE = 'postgres store contract';
 
-describe(SUITE, requirePostgresOrSkip(SUITE), () => {
-  let server: PrivatePostgres;
-  let databases = 0;
-
-  before(async () => {
-    server = await startPostgres();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
-  // A fresh database per test: tests share nothing, whatever order they run in.
-  storeContract('postgres', async () => {
-    databases += 1;
-    const name = `contract_${databases}`;
-    await createDatabase(server.url, name);
-    const store = await createStore({ databaseUrl: server.urlFor(name), dataDir: '/nonexistent' });
-    return { store, cleanup: () => store.close() };
-  });
-});
+onPostgres(SUITE, 'contract', storeContract);
 
 describe('requirePostgresOrSkip', () => {
   const missing = { ok: false as const, reason: 'no initdb' };
