@@ -46,4 +46,9 @@ export const BENCH_LIMITS = {
   pollMs: 100,
   /** Server output kept for error messages (lines). */
   serverLogLines: 60,
+  /** `web`: a production build of the client takes ~10 s here, a minute with the cores shared. */
+  webBuildMs: 180_000,
+  /** `web`: one page load to the first screen under 4× CPU throttling takes about a second;
+   *  30 s means the screen never came. */
+  webRenderMs: 30_000,
 } as const;

@@ -12,5 +12,4 @@ function notYet(name: string, summary: string, needs: string): Scenario {
 
 export const notYetScenarios: Scenario[] = [
   notYet('mail', 'one post to 1,000 members delivered to a local SMTP sink', 'issue 5, the mailing list'),
-  notYet('web', 'web client gzip size and first render under 4× CPU throttling', 'issue 7, the web client'),
 ];

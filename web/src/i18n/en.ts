@@ -84,6 +84,8 @@ export const en = {
   'invites.copy': 'Copy link',
   'invites.copied': 'Link copied.',
   'invites.share': 'Share…',
+  'invites.qr': 'Invitation QR code',
+  'invites.qrHint': 'Someone beside you can scan it with a phone camera to open the link.',
   'invites.help': 'Anyone with this link can join as a member. Send it by mail or chat, and revoke it when everyone has joined.',
   'invites.list': 'Links made so far',
   'invites.uses': 'Used: {n}',

@@ -86,6 +86,8 @@ export const ja: Record<MessageKey, string> = {
   'invites.copy': 'リンクをコピー',
   'invites.copied': 'コピーしました。',
   'invites.share': '共有…',
+  'invites.qr': '招待用 QR コード',
+  'invites.qrHint': 'そばにいる人はスマートフォンのカメラで読み取ってリンクを開けます。',
   'invites.help': 'このリンクを知っている人は誰でも一般メンバーとして参加できます。メールやチャットで送り、全員が参加したら無効にしてください。',
   'invites.list': '作成済みのリンク',
   'invites.uses': '{n} 回使用',

@@ -3,6 +3,7 @@ import type { Group, Invite } from '../api/types.ts';
 import { useApp, useT } from '../app-context.ts';
 import { hrefOf } from '../routing/route.ts';
 import { ErrorText } from '../ui/field.tsx';
+import { QrCode } from '../ui/qr-code.tsx';
 import { useAction } from '../ui/use-action.ts';
 
 /** The link a person opens to join: this server's page with the invite route. */
@@ -10,7 +11,8 @@ export function inviteUrl(code: string): string {
   return `${location.origin}/${hrefOf({ name: 'invite', code })}`;
 }
 
-/** Invitations (representatives and senders): make a link, copy or share it, revoke old ones. */
+/** Invitations (representatives and senders): make a link, copy, share or show it as a QR code,
+ *  revoke old ones. */
 export function InvitesPanel({ group }: { group: Group }) {
   const { t, error: errorText } = useT();
   const { api } = useApp();
@@ -69,6 +71,8 @@ export function InvitesPanel({ group }: { group: Group }) {
             {typeof navigator.share === 'function' && <button class="button" type="button" onClick={() => void share()}>{t('invites.share')}</button>}
           </div>
           {copied && <p role="status">{t('invites.copied')}</p>}
+          <QrCode text={link} label={t('invites.qr')} />
+          <p class="muted">{t('invites.qrHint')}</p>
         </div>
       )}
       <h2>{t('invites.list')}</h2>
