@@ -21,7 +21,7 @@ async function node(name: string, onKeys: (topic: string, count: number) => void
     localSnapshot: () => tracker.snapshot(),
     onRemoteDiff: (topic) => onKeys(topic, Object.keys(replication.list(topic)).length),
   });
-  const tracker = new PresenceTracker({ timers: systemTimers, remote: replication, broadcast: (topic, diff) => replication.publishLocal(topic, diff) });
+  const tracker = new PresenceTracker({ timers: systemTimers, remote: replication, show: () => {}, replicate: (topic, diff) => replication.publishLocal(topic, diff) });
   await replication.start();
   return { bus, tracker, replication };
 }

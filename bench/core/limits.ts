@@ -51,4 +51,8 @@ export const BENCH_LIMITS = {
   /** `web`: one page load to the first screen under 4× CPU throttling takes about a second;
    *  30 s means the screen never came. */
   webRenderMs: 30_000,
+  /** `mail`: one SMTP step of the poster (connect, greeting, a reply). The server answers 250
+   *  only once the post is committed: milliseconds idle, seconds with the cores shared; 30 s
+   *  means it is stuck. */
+  smtpMs: 30_000,
 } as const;

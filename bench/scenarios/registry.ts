@@ -7,9 +7,9 @@ import { compareScenario } from './compare.ts';
 import { profileScenario } from './profile.ts';
 import { clusterScenario } from './cluster.ts';
 import { webScenario } from './web.ts';
-import { notYetScenarios } from './not-available.ts';
+import { mailScenario } from './mail.ts';
 import { reportScenario } from './report.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Every scenario `npm run bench -- <name>` knows, in the order the help lists them. */
-export const SCENARIOS: readonly Scenario[] = [connectScenario, fanoutScenario, chatScenario, persistScenario, recoverScenario, compareScenario, reportScenario, profileScenario, clusterScenario, webScenario, ...notYetScenarios];
+export const SCENARIOS: readonly Scenario[] = [connectScenario, fanoutScenario, chatScenario, persistScenario, recoverScenario, compareScenario, reportScenario, profileScenario, clusterScenario, webScenario, mailScenario];

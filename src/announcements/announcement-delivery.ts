@@ -41,6 +41,8 @@ export interface DeliveryDeps {
   /** Language of the mail's fixed words (default 'ja'), and the zone deadlines are shown in (default UTC). */
   mailLocale?: MailLocale;
   mailTimeZone?: string;
+  /** Mints each recipient's `reply+<token>@` address (answers by reply); without it, mail has no Reply-To. */
+  replyAddresses?: { mint(announcementId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, string>> };
 }
 
 /**
@@ -193,8 +195,10 @@ export class AnnouncementDelivery {
     const locale = this.deps.mailLocale ?? 'ja';
     const timeZone = this.deps.mailTimeZone ?? 'UTC';
     for (let i = 0; i < takers.length; i += LIMITS.announcementMailBatch) {
-      await mail.enqueue(takers.slice(i, i + LIMITS.announcementMailBatch).map((to) => renderAnnouncementMail({
-        announcement, groupName, to, kind, locale, timeZone, readUrl: `${publicUrl}/r/${readLinks.mint(announcement.id, to.user_id)}`,
+      const batch = takers.slice(i, i + LIMITS.announcementMailBatch);
+      const replyTo = await this.deps.replyAddresses?.mint(announcement.id, batch.map((to) => to.user_id));
+      await mail.enqueue(batch.map((to) => renderAnnouncementMail({
+        announcement, groupName, to, kind, locale, timeZone, readUrl: `${publicUrl}/r/${readLinks.mint(announcement.id, to.user_id)}`, replyTo: replyTo?.get(to.user_id),
       })));
     }
   }

@@ -35,6 +35,8 @@ export interface AnnouncementMailInput {
   locale: MailLocale;
   /** IANA zone the deadline is shown in */
   timeZone: string;
+  /** This recipient's `reply+<token>@` address: replying answers by mail (src/mail/feedback/). */
+  replyTo?: string | undefined;
 }
 
 const WORDS = {
@@ -71,5 +73,6 @@ export function renderAnnouncementMail(input: AnnouncementMailInput): OutgoingMa
   return {
     message_key: announcementMailKey(a.id, kind), user_id: input.to.user_id, to: input.to.email,
     subject: prefix + rendered.subject, text: rendered.text, html: rendered.html,
+    ...(input.replyTo !== undefined ? { reply_to: input.replyTo } : {}),
   };
 }

@@ -35,11 +35,21 @@ import { announcementChannelRoute } from '../channels/announcement-channel.ts';
 import { Dispatcher } from '../mail/dispatcher.ts';
 import { Outbox } from '../mail/outbox.ts';
 import { VerpAddresses } from '../mail/verp.ts';
+import { createFeedbackHandlers, createMailFeedback, type MailFeedback } from '../mail/feedback/index.ts';
+import type { InboundHandler } from '../mail/inbound/inbound-handler.ts';
+import { InboundSmtpServer } from '../mail/inbound/inbound-smtp-server.ts';
+import { registerInboundJobs } from '../mail/inbound/inbound-jobs.ts';
+import { createMailingList, type MailingList } from './create-mailing-list.ts';
+import { listRoutes } from '../http/routes/list-routes.ts';
+import { feedbackRoutes } from '../http/routes/feedback-routes.ts';
 import type { Bus } from '../pubsub/bus.ts';
 import { PubSub } from '../pubsub/pubsub.ts';
 import { registerHousekeeping } from '../scheduler/housekeeping.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createRealtime, type Realtime } from '../socket/realtime.ts';
+import { AdminSocket, adminSocketPath } from '../ops/admin-socket.ts';
+import { Ops } from '../ops/ops.ts';
+import { opsRoutes } from '../http/routes/ops-routes.ts';
 import { loadOrCreateSecret } from './secret.ts';
 
 export interface AppOptions {
@@ -78,6 +88,15 @@ export interface RenrakuApp {
   readonly scheduler: Scheduler;
   /** Announcements, their delivery and attachments (jobs registered on `scheduler`). */
   readonly announcements: Announcements;
+  /** Mail that comes back: bounce scores, answers by reply, joins by mail; `feedbackHandlers` serve the inbound SMTP server. */
+  readonly feedback: MailFeedback;
+  readonly feedbackHandlers: InboundHandler[];
+  /** The groups' mailing lists: settings, moderation, distribution, digests (job on `scheduler`). */
+  readonly lists: MailingList;
+  /** The inbound SMTP listener (RENRAKU_SMTP_PORT; undefined when 0): started by listen(), stopped by close(). */
+  readonly smtp: InboundSmtpServer | undefined;
+  /** Metrics, diagnostics (admin socket, /api/ops) and Zabbix: docs/operations.md. */
+  readonly ops: Ops;
   /** Listen on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   /** Graceful: stop accepting, close sockets with "going away", close the store. */
@@ -88,6 +107,8 @@ export interface RenrakuApp {
 export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
+  // Refused before anything is opened: a node must not serve diagnostics through a socket others may control.
+  await AdminSocket.check(adminSocketPath(config.dataDir));
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config));
   const ids = new IdGenerator(() => clock.now());
@@ -97,15 +118,30 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const backend = options.bus ? { bus: options.bus, directory: options.directory } : await openClusterBackend(config, nodeId, logger);
   const bus = backend.bus;
   const pubsub = new PubSub({ bus, logger });
+  const ops = new Ops({
+    config, logger, clock, timers: systemTimers, nodeId, startedAt: clock.now(), pubsub, store,
+    realtime: { stats: () => realtime.stats() }, nodes: () => registry?.live(),
+    self: () => ({ id: nodeId, address, started_at: startedAt, connections: realtime.stats().connections, heartbeat_at: clock.now() }),
+  });
   const accounts = new AccountService({ store, clock, ids, tokens });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });
   const verp = new VerpAddresses(secret, config.listDomain);
-  const dispatcher = new Dispatcher({ repository: store.outbox, transport: smtpTransportFromConfig(config), verp, clock, logger });
+  const dispatcher = new Dispatcher({ repository: ops.mail.observe(store.outbox), transport: smtpTransportFromConfig(config), verp, clock, logger, paused: (userIds) => store.feedback.pausedAmong(userIds) });
   const outbox = new Outbox({ repository: store.outbox, ids, clock, listDomain: config.listDomain, onEnqueued: () => dispatcher.wake() });
-  const scheduler = new Scheduler({ store, clock, logger, nodeId: `${hostname()}/${ids.next()}` });
+  const scheduler = new Scheduler({ store: { jobs: ops.jobs.observe(store.jobs) }, clock, logger, nodeId: `${hostname()}/${ids.next()}` });
   registerHousekeeping(scheduler, { store, clock, logger });
-  const announcements = createAnnouncements({ store, notifier: pubsub, clock, ids, groups, scheduler, mail: outbox, secret, config });
+  const feedback = createMailFeedback({ store, notifier: pubsub, clock, ids, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, mail: outbox, groups, accounts });
+  feedback.scores.registerJobs(scheduler);
+  const announcements = createAnnouncements({ store, notifier: pubsub, clock, ids, groups, scheduler, mail: outbox, secret, config, replyAddresses: feedback.replyAddresses });
+  const feedbackHandlers = createFeedbackHandlers({ feedback, verp, answers: announcements.service });
+  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir });
+  // Every kind of address the SMTP server accepts; any other recipient is refused at RCPT.
+  const inboundHandlers: InboundHandler[] = [lists.handler, ...feedbackHandlers];
+  const smtp = config.smtpPort === 0 ? undefined : new InboundSmtpServer({
+    handlers: inboundHandlers, repository: store.inbound, ids, clock, logger, maxBytes: config.smtpMaxBytes, hostname: config.listDomain,
+  });
+  if (smtp !== undefined) registerInboundJobs(scheduler, { processor: smtp.processor, repository: store.inbound, clock });
 
   const http = Fastify({
     loggerInstance: logger,
@@ -119,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   });
 
   registerErrorHandler(http);
+  ops.attachHttp(http);
   await http.register(swagger, {
     openapi: {
       info: { title: 'Renraku API', version: '0.1.0', description: 'Group contact networks with real-time talk. Errors are {error, code, message}; see docs/errors.md.' },
@@ -130,7 +167,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   let draining = false;
   const auth = createAuth(accounts, config.publicUrl);
   const deps: RouteDeps = { config, auth, accounts, groups, talk, store };
-  const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId) });
+  const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept) });
   await realtime.ready;
   let address = '';
   const startedAt = clock.now();
@@ -142,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   await http.register(async (api) => {
     const typed = api as unknown as Api;
     healthRoutes(typed, deps, () => draining);
+    opsRoutes(typed, { operatorToken: config.operatorToken, metrics: ops.metrics, diag: ops.diag });
     await homeRoutes(typed, { root: options.webRoot ?? BUILT_CLIENT_DIR });
     accountRoutes(typed, deps);
     groupRoutes(typed, deps);
@@ -149,6 +187,8 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
     subgroupRoutes(typed, deps);
     roomRoutes(typed, deps);
     announcementRoutes(typed, deps, { announcements: announcements.service, attachments: announcements.attachments });
+    feedbackRoutes(typed, deps, { feedback, announcements: announcements.service });
+    await listRoutes(typed, deps, { lists: lists.service, attachments: lists.attachments });
     await realtime.registerLongPoll(api);
     api.get('/api/openapi.json', { schema: { hide: true } }, async () => http.swagger());
   });
@@ -156,9 +196,11 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   realtime.attach(http.server);
 
   return {
-    nodeId, registry, http, store, pubsub, realtime, accounts, groups, talk, tokens, scheduler, outbox, dispatcher, announcements,
+    nodeId, registry, http, store, pubsub, realtime, accounts, groups, talk, tokens, scheduler, outbox, dispatcher, announcements, feedback, feedbackHandlers,
+    ops, lists, smtp,
     async listen() {
-      await http.listen({ host: config.host, port: config.httpPort });
+      await ops.start();
+      await http.listen({ host: config.host, port: config.httpPort, backlog: LIMITS.listenBacklog });
       dispatcher.start();
       scheduler.start();
       const listening = http.server.address();
@@ -166,15 +208,18 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
       const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
       // Other nodes and operators need a reachable address, not the wildcard.
       address = config.host === '0.0.0.0' || config.host === '::' ? `http://${hostname()}:${port}` : url;
+      await smtp?.listen(config.smtpPort, config.host);
       await registry?.start();
       return url;
     },
     async close() {
       draining = true;
       await registry?.stop();
+      await smtp?.close();
       await scheduler.stop();
       await realtime.close();
       await http.close();
+      await ops.close();
       await dispatcher.stop();
       await bus.close();
       await backend.directory?.close();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AnnouncementAccess } from '../announcements/announcement-access.ts';
-import { AnnouncementDelivery } from '../announcements/announcement-delivery.ts';
+import { AnnouncementDelivery, type DeliveryDeps } from '../announcements/announcement-delivery.ts';
 import { registerAnnouncementJobs } from '../announcements/announcement-jobs.ts';
 import { AnnouncementService } from '../announcements/announcement-service.ts';
 import { AttachmentService } from '../announcements/attachment-service.ts';
@@ -31,11 +31,12 @@ export interface Announcements {
  */
 export function createAnnouncements(deps: {
   store: Store; notifier: Notifier; clock: Clock; ids: IdGenerator; groups: GroupService; scheduler: JobScheduler; mail: MailEnqueuer; secret: string; config: Config;
+  replyAddresses?: DeliveryDeps['replyAddresses'];
 }): Announcements {
-  const { store, notifier, clock, ids, groups, scheduler, mail, secret, config } = deps;
+  const { store, notifier, clock, ids, groups, scheduler, mail, secret, config, replyAddresses } = deps;
   const readLinks = new ReadLinks(secret, LIMITS.readLinkTtlMs, () => clock.now());
   const access = new AnnouncementAccess({ store, groups });
-  const delivery = new AnnouncementDelivery({ store, notifier, clock, access, jobs: scheduler, mail, readLinks, publicUrl: config.publicUrl });
+  const delivery = new AnnouncementDelivery({ store, notifier, clock, access, jobs: scheduler, mail, readLinks, publicUrl: config.publicUrl, ...(replyAddresses ? { replyAddresses } : {}) });
   const service = new AnnouncementService({ store, clock, ids, access, delivery, jobs: scheduler, readLinks });
   const attachments = new AttachmentService({ store, clock, ids, access, storage: new FileAttachmentStorage(join(config.dataDir, 'uploads')) });
   registerAnnouncementJobs(scheduler, { delivery, attachments });

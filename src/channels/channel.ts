@@ -35,5 +35,12 @@ export interface Channel {
   join(ctx: ChannelContext, params: Record<string, unknown>): Promise<JoinResult>;
   /** The `response` of the ok reply to the event. */
   handleIn(event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * True when `handleIn(event, payload)` fixes this event's place in order synchronously (before
+   * its first await): the session then starts it and goes on to the socket's next frame
+   * without waiting for the answer, so one client's pushes share a group commit instead of
+   * waiting a commit each. Absent means false (one at a time).
+   */
+  pipelines?(event: string, payload: Record<string, unknown>): boolean;
   leave(): void;
 }

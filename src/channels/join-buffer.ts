@@ -28,8 +28,8 @@ export class JoinBuffer {
   private lastSeq = -Infinity;
   private readonly ctx: ChannelContext;
   private readonly fill: SeqGapFill | undefined;
-  /** Messages past a gap, by seq, until the gap is filled. */
-  private readonly ahead = new Map<number, BusMessage>();
+  /** Messages past a gap, by seq, until the gap is filled (made when the first gap shows). */
+  private ahead: Map<number, BusMessage> | undefined;
   private filling = false;
   private closed = false;
 
@@ -54,7 +54,7 @@ export class JoinBuffer {
   close(): void {
     this.closed = true;
     this.held = undefined;
-    this.ahead.clear();
+    this.ahead = undefined;
     this.subscription.unsubscribe();
   }
 
@@ -69,26 +69,32 @@ export class JoinBuffer {
       this.ctx.write(message.frame);
       return;
     }
-    this.ahead.set(seq, message);
-    this.drain();
+    if (seq === this.lastSeq + 1 && !this.ahead?.size) {
+      // The usual case: the next seq, nothing waiting.
+      this.lastSeq = seq;
+      this.ctx.write(message.frame);
+      return;
+    }
+    (this.ahead ??= new Map()).set(seq, message);
+    this.drain(this.ahead);
   }
 
   /** Writes what follows lastSeq without a gap; asks for the gap when one remains. */
-  private drain(): void {
-    for (let next = this.ahead.get(this.lastSeq + 1); next; next = this.ahead.get(this.lastSeq + 1)) {
-      this.ahead.delete(this.lastSeq + 1);
+  private drain(ahead: Map<number, BusMessage>): void {
+    for (let next = ahead.get(this.lastSeq + 1); next; next = ahead.get(this.lastSeq + 1)) {
+      ahead.delete(this.lastSeq + 1);
       this.lastSeq++;
       this.ctx.write(next.frame);
     }
-    if (this.ahead.size === 0 || this.filling || !this.fill) return;
+    if (ahead.size === 0 || this.filling || !this.fill) return;
     this.filling = true;
-    const upTo = Math.min(...this.ahead.keys()) - 1;
+    const upTo = Math.min(...ahead.keys()) - 1;
     this.fill(this.lastSeq, upTo).then(
       (messages) => {
         this.filling = false;
         if (this.closed) return;
-        for (const m of messages) if (m.seq !== undefined && m.seq > this.lastSeq && !this.ahead.has(m.seq)) this.ahead.set(m.seq, m);
-        this.drain();
+        for (const m of messages) if (m.seq !== undefined && m.seq > this.lastSeq && !ahead.has(m.seq)) ahead.set(m.seq, m);
+        this.drain(ahead);
       },
       () => {
         // The store is unavailable: close the channel with an error, so the client rejoins and recovers.

@@ -9,8 +9,10 @@ import type { PubSub } from '../pubsub/pubsub.ts';
 import type { Channel, ChannelContext, JoinResult } from './channel.ts';
 import { topicId } from './channel-router.ts';
 import { JoinBuffer } from './join-buffer.ts';
+import type { JoinCache } from './join-cache.ts';
 import { field } from './payload.ts';
 import type { SeqGapFiller } from './seq-gap-filler.ts';
+import type { SharedReads } from './shared-reads.ts';
 import type { TypingThrottle } from './typing-throttle.ts';
 
 export interface RoomChannelDeps {
@@ -20,6 +22,10 @@ export interface RoomChannelDeps {
   presence: PresenceTracker;
   typing: TypingThrottle;
   clock: Clock;
+  /** Rooms, memberships and names for joins (realtime wires one per node; without it every join reads the store). */
+  cache?: JoinCache;
+  /** Shares the store reads of joins asking the same at the same moment (realtime wires one per node). */
+  reads?: SharedReads;
   /** Reads seq gaps from the store, so `msg` broadcasts reach the client in order with none missing (cluster). */
   gaps?: SeqGapFiller;
 }
@@ -31,8 +37,10 @@ const EVENTS_IN = ['msg:new', 'msg:edit', 'msg:delete', 'read', 'typing', 'histo
  * `{last_seq}` the reply carries `{last_seq, messages, recovered}` from the store; without,
  * `{last_seq}`. No message is lost or duplicated across the join: the topic is subscribed
  * before the store is read, and broadcasts of messages the reply covers are dropped (JoinBuffer).
- * After the reply the client gets `presence_state` and the user is tracked (key = user id).
- * Broadcasts: msg, msg:edited, msg:deleted, read, typing, presence_diff.
+ * After the reply the client gets `presence_state` and the user is tracked (key = user id); in
+ * a crowded room `presence_state {}` and `presence_count` instead (PresenceTracker).
+ * Broadcasts: msg, msg:edited, msg:deleted, read, typing, presence_diff (presence_state and
+ * presence_count when the room becomes crowded or stops being so).
  */
 export class RoomChannel implements Channel {
   private readonly deps: RoomChannelDeps;
@@ -54,26 +62,48 @@ export class RoomChannel implements Channel {
     this.ctx = ctx;
     this.roomId = topicId(ctx.topic);
     const lastSeq = field.optionalCount(params, 'last_seq');
-    const [{ room }, user] = await Promise.all([talk.access(ctx.userId, this.roomId), store.users.findById(ctx.userId)]);
+    // The name after access: a storm's membership read brings every member's name with it (JoinCache).
+    const room = await this.access(ctx.userId);
+    const name = await (this.deps.cache ? this.deps.cache.userName(ctx.userId) : store.users.findById(ctx.userId).then((u) => u?.name));
     this.room = room;
+    this.roomId = room.id; // the cached room's string, not a copy per join
     this.groupId = room.group_id;
     const buffer = (this.buffer = new JoinBuffer(pubsub, ctx, this.deps.gaps?.forRoom(this.roomId)));
     await buffer.ready;
     let response: { last_seq: number; messages?: unknown[]; recovered?: boolean };
+    // Read after subscribing (JoinBuffer.ready), shared with the joins of this room asking the same now.
+    const reads = this.deps.reads;
+    const roomId = this.roomId;
     if (lastSeq !== undefined) {
-      const recovery = await talk.recover(room, lastSeq);
+      const recover = () => talk.recover(room, lastSeq);
+      const recovery = await (reads ? reads.read(`recover\n${roomId}\n${lastSeq}`, recover) : recover());
       response = { last_seq: recovery.last_seq, messages: recovery.messages, recovered: recovery.recovered };
     } else {
-      response = { last_seq: (await store.rooms.findById(this.roomId))?.last_seq ?? room.last_seq };
+      const newest = () => store.rooms.findById(roomId).then((fresh) => fresh?.last_seq ?? room.last_seq);
+      response = { last_seq: await (reads ? reads.read(`last_seq\n${roomId}`, newest) : newest()) };
     }
     return {
       response,
       afterReply: () => {
         buffer.open(response.last_seq);
-        ctx.push('presence_state', presence.list(ctx.topic));
-        this.phxRef = presence.track(ctx.topic, ctx.userId, { online_at: clock.now(), ...(user ? { name: user.name } : {}) });
+        for (const frame of presence.joinFrames(ctx.topic, ctx.joinRef)) ctx.write(frame);
+        const phxRef = (this.phxRef = presence.newRef());
+        const onlineAt = clock.now();
+        presence.trackMeta(ctx.topic, ctx.userId, name !== undefined ? { online_at: onlineAt, name, phx_ref: phxRef } : { online_at: onlineAt, phx_ref: phxRef });
       },
     };
+  }
+
+  /**
+   * A plain `msg:new` (no reply_to, no mentions: nothing to read first) reaches the append
+   * batcher before handleIn's first await, so its seq follows the socket's frame order even
+   * when the session does not wait for the commit. Pushes that read the store first keep the
+   * one-at-a-time path, or a later push could overtake them.
+   */
+  pipelines(event: string, payload: Record<string, unknown>): boolean {
+    if (event !== 'msg:new') return false;
+    const mentions = payload.mentions;
+    return (payload.reply_to === undefined || payload.reply_to === null) && (mentions === undefined || mentions === null || (Array.isArray(mentions) && mentions.length === 0));
   }
 
   async handleIn(event: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -128,6 +158,16 @@ export class RoomChannel implements Channel {
     this.left = true;
     this.buffer?.close();
     if (this.ctx && this.phxRef !== undefined) this.deps.presence.untrack(this.ctx.topic, this.ctx.userId, this.phxRef);
+  }
+
+  /** The room, when the user may join it: as TalkService.access, through the JoinCache when there is one. */
+  private async access(userId: string): Promise<Room> {
+    const cache = this.deps.cache;
+    if (!cache) return (await this.deps.talk.access(userId, this.roomId)).room;
+    const room = await cache.room(this.roomId);
+    if (!room) throw new AppError('room_not_found');
+    if (!(await cache.isMember(room.group_id, userId))) throw new AppError('not_member');
+    return room;
   }
 
   private joinedRoom(): Room {

@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from '../config/config.ts';
+import { AdminSocketError } from '../ops/admin-socket.ts';
+import { diagCommand } from './diag.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { nodesCommand } from './nodes-command.ts';
 import { seedCommand } from './seed-command.ts';
@@ -8,6 +10,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   start: { run: startCommand, help: 'start the server (HTTP, WebSocket, LongPoll, SMTP)' },
   migrate: { run: migrateCommand, help: 'apply pending store migrations and exit' },
   nodes: { run: nodesCommand, help: 'list the live nodes of the cluster (RENRAKU_REDIS_URL); --json for JSON' },
+  diag: { run: (args) => diagCommand(args), help: 'diagnose a running node: stats, top, trace, kick, … (renraku diag --help)' },
   seed: { run: seedCommand, help: 'bulk-create users, a group and rooms for benchmarks (see --help)' },
 };
 
@@ -33,6 +36,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`renraku: bad configuration: ${err.message}`);
+      return 78; // EX_CONFIG
+    }
+    if (err instanceof AdminSocketError) {
+      console.error(`renraku: refusing to start: ${err.message}`);
       return 78; // EX_CONFIG
     }
     throw err;

@@ -10,7 +10,10 @@ export async function startCommand(_args: string[]): Promise<number> {
   const url = await app.listen();
   logger.info({ url, store: app.store.dialect, dataDir: config.dataDir }, 'listening');
   const openAt = config.httpPort === 0 ? url : config.publicUrl;
-  process.stderr.write(`\nRenraku is running: open ${openAt}\n  (HTTP listening on ${url}, store: ${app.store.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})\n\n`);
+  const smtpLine = app.smtp === undefined
+    ? '  (inbound SMTP off: RENRAKU_SMTP_PORT=0)\n'
+    : `  (SMTP listening on ${config.host}:${app.smtp.port} for mail to *@${config.listDomain})\n`;
+  process.stderr.write(`\nRenraku is running: open ${openAt}\n  (HTTP listening on ${url}, store: ${app.store.dialect === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL'})\n${smtpLine}\n`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -15,6 +16,8 @@ export interface Config {
   readonly redisUrl: string;
   /** 0 disables the SMTP listener. */
   readonly smtpPort: number;
+  /** Largest inbound message (bytes); larger ones are refused with 552. */
+  readonly smtpMaxBytes: number;
   readonly listDomain: string;
   /** '' for no relay (outbound mail is kept in the outbox). */
   readonly smtpRelayUrl: string;
@@ -31,6 +34,12 @@ export interface Config {
   readonly messageRatePerSecond: number;
   /** Operator token for metrics and diagnostics; '' disables those endpoints. */
   readonly operatorToken: string;
+  /** Zabbix trapper to push key metrics to, `host:port`; '' for no push. */
+  readonly zabbixServer: string;
+  /** The host name this node's items belong to in Zabbix. */
+  readonly zabbixHost: string;
+  /** Port of the passive Zabbix agent listener (on `host`); 0 for none. */
+  readonly zabbixAgentPort: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +64,7 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_PUBLIC_URL', 'http://localhost:<port>', 'The URL people open; used in links and origin checks.'],
   ['RENRAKU_REDIS_URL', '(empty)', '`redis://…` for the cluster bus.'],
   ['RENRAKU_SMTP_PORT', '2525', 'Inbound SMTP port; 0 disables it.'],
+  ['RENRAKU_SMTP_MAX_BYTES', '26214400 (25 MB)', 'Largest inbound message in bytes; larger ones are refused with 552.'],
   ['RENRAKU_LIST_DOMAIN', 'localhost', 'Domain of the groups\' list addresses.'],
   ['RENRAKU_SMTP_RELAY_URL', '(empty)', '`smtp://user:pass@host:port` smarthost for outbound mail.'],
   ['RENRAKU_DKIM_DOMAIN', '(empty: no DKIM)', 'Domain (`d=`) outbound mail is DKIM-signed for; needs the two below.'],
@@ -65,6 +75,9 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_MESSAGE_BURST', '30', 'Messages a socket may send in a burst.'],
   ['RENRAKU_MESSAGE_RATE', '10', 'Messages per second a socket may send after the burst.'],
   ['RENRAKU_OPERATOR_TOKEN', '(empty)', 'Bearer token for /metrics and diagnostics.'],
+  ['RENRAKU_ZABBIX_SERVER', '(empty: no push)', '`host:port` of a Zabbix server or proxy to push key metrics to (trapper items).'],
+  ['RENRAKU_ZABBIX_HOST', '(the machine\'s host name)', 'Host name of this node in Zabbix.'],
+  ['RENRAKU_ZABBIX_AGENT_PORT', '0', 'Port of a passive Zabbix agent listener answering `renraku.*` keys; 0 disables it.'],
 ] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -108,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     redisUrl,
     smtpPort: int(env, 'RENRAKU_SMTP_PORT', 2525, 0, 65535),
+    smtpMaxBytes: int(env, 'RENRAKU_SMTP_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     listDomain,
     smtpRelayUrl,
     ...dkim,
@@ -116,6 +130,9 @@ export function loadConfig(env: Env = process.env): Config {
     messageBurst: int(env, 'RENRAKU_MESSAGE_BURST', 30, 1, 1_000_000),
     messageRatePerSecond: int(env, 'RENRAKU_MESSAGE_RATE', 10, 1, 1_000_000),
     operatorToken: str(env, 'RENRAKU_OPERATOR_TOKEN', ''),
+    zabbixServer: zabbixServer(env),
+    zabbixHost: str(env, 'RENRAKU_ZABBIX_HOST', hostname()),
+    zabbixAgentPort: int(env, 'RENRAKU_ZABBIX_AGENT_PORT', 0, 0, 65535),
   });
 }
 
@@ -131,6 +148,15 @@ function dkimSettings(env: Env): Pick<Config, 'dkimDomain' | 'dkimSelector' | 'd
   if (!/^[a-z0-9.-]+$/i.test(dkimDomain)) throw new ConfigError('RENRAKU_DKIM_DOMAIN', `is not a domain name (got "${dkimDomain}")`);
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(dkimSelector)) throw new ConfigError('RENRAKU_DKIM_SELECTOR', `must be letters, digits, '.', '-' or '_' (got "${dkimSelector}")`);
   return { dkimDomain, dkimSelector, dkimPrivateKeyPath: resolve(keyPath) };
+}
+
+/** RENRAKU_ZABBIX_SERVER: `host:port` (the trapper port, 10051 by convention), or '' for none. */
+function zabbixServer(env: Env): string {
+  const value = str(env, 'RENRAKU_ZABBIX_SERVER', '');
+  if (value !== '' && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i.test(value)) {
+    throw new ConfigError('RENRAKU_ZABBIX_SERVER', `must be host:port, e.g. zabbix.example.org:10051 (got "${value}")`);
+  }
+  return value;
 }
 
 function str(env: Env, name: string, fallback: string): string {

@@ -66,6 +66,30 @@ export const LIMITS = {
   /** Presence diffs are merged per topic over this window, so a storm of N joins costs each
    *  member a few frames instead of N. */
   presenceBatchMs: 50,
+  /** Bigger rooms batch longer: the window doubles with each doubling of a topic's subscribers
+   *  past this many, up to presenceBatchMaxMs, so a room's presence traffic stays near
+   *  500 frames per second (subscribers ÷ window) however fast people join; a person appears
+   *  online at most that much later. */
+  presenceBatchSubscribers: 25,
+  presenceBatchMaxMs: 1_600,
+  /** A room with this many people present is crowded: members are shown a count
+   *  (`presence_count`) instead of per-member presence, which would cost every join a frame to
+   *  every member (N² frames for N joins) and a state of N entries to every joiner. Below 80%
+   *  of it the full presence comes back (docs/architecture.md). */
+  presenceCrowdedAt: 500,
+  /** Room joins keep rooms, memberships and names this long (JoinCache): a reconnect storm reads
+   *  each once, not once per join. Removal from a group still takes effect at once (the cache
+   *  drops the membership on the revocation); only a display name may lag by this much. */
+  joinCacheTtlMs: 60_000,
+  /** Entries a JoinCache keeps per TTL (tens of bytes each): a node's whole active population fits. */
+  joinCacheMaxEntries: 200_000,
+  /** After this many membership misses of one group within the TTL, JoinCache reads the group's
+   *  whole member list once (ids and names) instead of two queries per joiner. */
+  joinCacheGroupLoadAfter: 32,
+  /** TCP connections waiting to be accepted. Node's default (511) overflows when thousands of
+   *  clients reconnect at once (a restart, a network blip) and their SYNs are dropped for
+   *  seconds; the kernel caps this at net.core.somaxconn (4096 on current Linux). */
+  listenBacklog: 4_096,
   /** Cluster presence: each node tells the others it is alive (with its presence version) this
    *  often; a lost delta is noticed at the next heartbeat and repaired by a state transfer. */
   presenceHeartbeatMs: 1_000,
@@ -224,4 +248,70 @@ export const LIMITS = {
   maxMailKeyLength: 200,
   /** The last SMTP error kept on an outbox row. */
   mailMaxErrorChars: 1_000,
+  /** Operations (src/ops, `renraku diag`). A trace stops at its own --max/--seconds, which may
+   *  not exceed these: an operator's forgotten trace must end by itself. */
+  opsTraceMaxEvents: 10_000,
+  opsTraceMaxSeconds: 300,
+  /** A trace records at most this many events per second, dropping (and counting) the rest,
+   *  so tracing a hot topic costs the node a bounded amount of work. */
+  opsTraceEventsPerSecond: 100,
+  /** Resolution of a connection's last-activity times in `diag conn`: a clock read per frame
+   *  would cost more than the rest of the counting. */
+  opsActivityClockMs: 1_000,
+  /** A `/metrics` scrape pings the store; a store that does not answer within this is down,
+   *  and the scrape does not hang on it. */
+  opsStorePingTimeoutMs: 2_000,
+  /** Traces running at once on a node. */
+  opsMaxTraces: 4,
+  /** A traced event's preview: enough to see what happened, never a whole upload. */
+  opsTracePreviewChars: 300,
+  /** A heap snapshot stops the event loop for roughly a second per 100 MB and needs about as
+   *  much memory again: above this used heap, `diag heap-snapshot` refuses without --force. */
+  opsHeapSnapshotMaxBytes: 512 * 1024 * 1024,
+  /** `diag profile --seconds`: the profiler slows the node by a few percent while it runs. */
+  opsProfileMaxSeconds: 60,
+  /** `diag top -n`; `--window` for rates (recon's proc_window) in seconds. */
+  opsTopMax: 200,
+  opsTopWindowMaxSeconds: 10,
+  /** Every other diag request, and each node's answer to a `--cluster` one, ends within this. */
+  opsRequestTimeoutMs: 10_000,
+  /** A diag request line on the admin socket. */
+  opsMaxRequestBytes: 16 * 1024,
+  /** Zabbix: how often key metrics are pushed, and how long a push or a passive-agent
+   *  exchange may take (the Zabbix server's own default Timeout is 3 s). */
+  zabbixPushIntervalMs: 60_000,
+  zabbixTimeoutMs: 3_000,
+  /** Largest request a passive-agent client may send: an item key, a few hundred bytes. */
+  zabbixMaxRequestBytes: 4 * 1024,
+  /** Inbound SMTP: the header block of one message, as Postfix's header_size_limit (100 KB): a
+   *  10,000-line header is an attack or a broken loop, refused with 552 before it is parsed. */
+  maxInboundHeaderBytes: 100 * 1024,
+  /** Inbound SMTP: recipients per message (RFC 5321 requires accepting at least 100). */
+  maxInboundRecipients: 100,
+  /** Inbound SMTP: an idle client is dropped after this (smtp-server's default, stated). */
+  inboundSocketTimeoutMs: 60_000,
+  /** Inbound SMTP: connections at once (Postfix's default smtpd process limit is 100); more
+   *  are told 421 and retry, instead of one flood exhausting memory. */
+  inboundMaxClients: 100,
+  /** Inbound processing: runs of one handler on one delivery before it is left for an operator
+   *  (a crash counts: the attempt is recorded before the handler runs). */
+  inboundMaxAttempts: 5,
+  /** Inbound processing: deliveries one recovery pass picks up; the pass repeats until none is left. */
+  inboundRecoveryBatch: 100,
+  /** Inbound processing: a handler that failed (a store blip) is retried by a job this often,
+   *  for messages older than `inboundRetryAfterMs` (fresh ones are still being processed). */
+  inboundRetryCron: '*/5 * * * *',
+  inboundRetryAfterMs: 2 * 60_000,
+  /** Inbound mail (raw, up to 25 MB each) is kept this long, then deleted by a daily job. Far
+   *  beyond the 5 days a sender retries a message (RFC 5321 4.5.4.1), so dedupe still holds
+   *  for every retry; the posts themselves are kept. */
+  inboundKeepMs: 30 * 24 * 60 * 60_000,
+  inboundPruneCron: '17 4 * * *',
+  /** Mailing list: the text of one post kept (a mail body can be megabytes; a post is read). */
+  maxListPostChars: 200_000,
+  /** Mailing list: the daily digest job looks every 15 minutes, so every time zone's midnight
+   *  (also +05:45 and +08:45 ones) is met within a quarter of an hour. */
+  listDigestCron: '*/15 * * * *',
+  /** Mailing list: moderation queue page size. */
+  maxListPage: 200,
 } as const;

@@ -64,6 +64,27 @@ export const ERROR_CODES = {
   attachment_type_refused: { status: 415, message: 'This file type may not be attached.' },
   read_link_invalid: { status: 400, message: 'The read link is malformed or forged.' },
   read_link_expired: { status: 410, message: 'The read link has expired.' },
+  // mailing list
+  list_post_not_found: { status: 404, message: 'No such list post, or not one you may see.' },
+  list_post_decided: { status: 409, message: 'The list post was already approved or rejected.' },
+  list_attachment_not_found: { status: 404, message: 'No such list attachment, or not one you may see.' },
+  time_zone_invalid: { status: 422, message: 'time_zone must be an IANA time zone such as Asia/Tokyo.' },
+  unsubscribe_link_invalid: { status: 400, message: 'The unsubscribe link is malformed or forged.' },
+  // operations (metrics and diagnostics, docs/operations.md)
+  operator_token_required: { status: 401, message: 'Send the operator token: Authorization: Bearer <RENRAKU_OPERATOR_TOKEN>.' },
+  operator_token_invalid: { status: 403, message: 'The operator token is wrong.' },
+  operations_disabled: { status: 404, message: 'Metrics and diagnostics are off on this node: RENRAKU_OPERATOR_TOKEN is not set.' },
+  diag_unknown_command: { status: 404, message: 'No such diagnostics command.' },
+  diag_invalid_arguments: { status: 400, message: 'The diagnostics command was given missing or out-of-range arguments.' },
+  connection_not_found: { status: 404, message: 'No such connection on this node.' },
+  heap_too_large: { status: 409, message: 'The heap is above the snapshot bound: a snapshot would pause the node too long. Force it to take one anyway.' },
+  diag_busy: { status: 409, message: 'Another heap snapshot, CPU profile or too many traces are already running on this node.' },
+  // mail feedback (joins by mail, docs/mail.md)
+  mail_join_link_invalid: { status: 400, message: 'The join confirmation link is malformed or forged.' },
+  mail_join_link_expired: { status: 410, message: 'The join confirmation link has expired: mail the join address again.' },
+  mail_join_not_found: { status: 404, message: 'No such join request.' },
+  mail_join_closed: { status: 409, message: 'The join request was already decided.' },
+  mail_join_account_required: { status: 422, message: 'No account has this address yet: send name and password to create one.' },
   // server
   internal: { status: 500, message: 'Something went wrong on our side.' },
   unavailable: { status: 503, message: 'The server is shutting down, not ready, or cannot reach its database: try again.' },

@@ -5,6 +5,9 @@ import type {
 } from './types.ts';
 import type { OutboxRepository } from '../mail/outbox-repository.ts';
 import type { JobRepository } from '../scheduler/job-repository.ts';
+import type { ListRepository } from '../lists/list-repository.ts';
+import type { InboundRepository } from '../mail/inbound/inbound-repository.ts';
+import type { FeedbackRepository } from '../mail/feedback/feedback-repository.ts';
 
 /**
  * The store as the domain sees it: repositories only, no driver types. Implemented once with
@@ -29,6 +32,12 @@ export interface Store {
   readonly outbox: OutboxRepository;
   /** The durable scheduler's jobs (the port lives with the scheduler). */
   readonly jobs: JobRepository;
+  /** The mailing lists: settings, posts, moderation, digests (the port lives with the list code). */
+  readonly lists: ListRepository;
+  /** Inbound mail as the SMTP server committed it (the port lives with the inbound mail code). */
+  readonly inbound: InboundRepository;
+  /** What comes back by mail: bounce standings, answers by reply, joins by mail (port with the feedback code). */
+  readonly feedback: FeedbackRepository;
   /** Apply pending migrations; returns the names applied now (empty when up to date). */
   migrate(): Promise<string[]>;
   /** A cheap round trip, for readiness checks. */
@@ -108,6 +117,9 @@ export interface MessageRepository {
   append(message: NewMessage): Promise<AppendResult>;
   /** The same as calling append for each, in order, in as few transactions as possible. */
   appendMany(messages: NewMessage[]): Promise<AppendResult[]>;
+  /** Gets the append path ready now (SQLite starts its append thread), so that the first
+   *  append does not wait for it. Optional; appends work without it. */
+  warmUp?(): void;
   findById(id: string): Promise<Message | undefined>;
   /** Ascending by seq; afterSeq/beforeSeq exclusive; at most `limit`. With beforeSeq only, the newest `limit` before it. */
   range(roomId: string, opts: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<Message[]>;

@@ -43,6 +43,8 @@ export class TalkService {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   private readonly appends: AppendBatcher;
+  /** room:activity not yet sent, by room (see noteActivity). */
+  private activity = new Map<string, { group_id: string; last_seq: number; author_id: string }>();
 
   constructor(deps: { store: Store; notifier: Notifier; clock: Clock; ids: IdGenerator }) {
     this.store = deps.store;
@@ -50,6 +52,8 @@ export class TalkService {
     this.clock = deps.clock;
     this.ids = deps.ids;
     this.appends = new AppendBatcher(deps.store.messages);
+    // A server posts: have the append path ready before the first message comes.
+    deps.store.messages.warmUp?.();
   }
 
   /** The room and the user's membership in its group; room_not_found / not_member otherwise. */
@@ -97,8 +101,29 @@ export class TalkService {
       return view;
     }
     this.notifier.broadcast(topics.room(roomId), 'msg', view as unknown as Record<string, unknown>, { seq: view.seq });
-    this.notifier.broadcast(topics.group(room.group_id), 'room:activity', { room_id: roomId, last_seq: view.seq, author_id: userId });
+    this.noteActivity(room, view.seq, userId);
     return view;
+  }
+
+  /**
+   * `room:activity` tells a group's members a room's newest seq (for unread counts), so one
+   * per room per turn of the event loop is enough: the appends of one group commit are
+   * answered in the same turn, and a batch with many messages for a room sends one, with the
+   * highest seq and that message's author.
+   */
+  private noteActivity(room: Room, seq: number, authorId: string): void {
+    const known = this.activity.get(room.id);
+    if (known && known.last_seq >= seq) return;
+    this.activity.set(room.id, { group_id: room.group_id, last_seq: seq, author_id: authorId });
+    if (this.activity.size === 1 && !known) setImmediate(() => this.flushActivity());
+  }
+
+  private flushActivity(): void {
+    const pending = this.activity;
+    this.activity = new Map();
+    for (const [roomId, { group_id, last_seq, author_id }] of pending) {
+      this.notifier.broadcast(topics.group(group_id), 'room:activity', { room_id: roomId, last_seq, author_id });
+    }
   }
 
   async edit(userId: string, messageId: string, body: string, mentions: string[] = []): Promise<MessageView> {

@@ -45,6 +45,8 @@ export interface DispatcherOptions {
   limits?: Partial<DispatchLimits>;
   /** Written to claimed_by; `<host>/<pid>/<random>` by default, unique per dispatcher. */
   name?: string;
+  /** Members whose mail is paused (after repeated bounces): their rows fail unsent. */
+  paused?: (userIds: string[]) => Promise<ReadonlySet<string>>;
 }
 
 /** What one pass did. `released`: claimed but not tried (relay unavailable, lease short, stopping). */
@@ -98,6 +100,9 @@ function clip(text: string): string {
  * `maxSendMs` of the lease is left (and the SMTP timeouts bound a send), and settling a row
  * checks that this dispatcher still holds it.
  *
+ * Members whose mail is paused after repeated bounces (`paused`, src/mail/feedback/) are not
+ * sent to: their rows end `failed` with the reason, without a send.
+ *
  * Running: start() runs a pass at once, again while passes fill whole batches, then sleeps
  * until the next row is due (a retry, a lease running out) or `idlePollMs`, whichever is
  * first; wake() (called by the Outbox after an enqueue) cuts the sleep short. Tests call
@@ -112,6 +117,7 @@ export class Dispatcher {
   private readonly logger: DispatcherOptions['logger'];
   private readonly timers: Timers;
   private readonly limits: DispatchLimits;
+  private readonly paused: DispatcherOptions['paused'];
   private running = false;
   private stopping = false;
   private warnedNoRelay = false;
@@ -130,6 +136,7 @@ export class Dispatcher {
     this.timers = options.timers ?? systemTimers;
     this.limits = checkLimits({ ...DEFAULT_DISPATCH_LIMITS, ...options.limits });
     this.name = options.name ?? `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+    this.paused = options.paused;
     this.commits = new GroupCommit(async (settlements) => {
       const held = await this.repository.settle(this.name, settlements);
       return settlements.map((s) => held.has(s.id));
@@ -174,6 +181,8 @@ export class Dispatcher {
     const now = this.clock.now();
     const rows = await this.repository.claim({ claimer: this.name, now, leaseUntil: now + this.limits.leaseMs, limit: this.limits.batchSize });
     report.claimed = rows.length;
+    const userIds = [...new Set(rows.flatMap((row) => (row.user_id === null ? [] : [row.user_id])))];
+    const paused = this.paused && userIds.length > 0 ? await this.paused(userIds) : new Set<string>();
     let next = 0;
     let holdUntil: number | undefined;
     let storeError: unknown;
@@ -183,7 +192,9 @@ export class Dispatcher {
     const worker = async (): Promise<void> => {
       for (let row = rows[next]; row !== undefined && canSend(row); row = rows[next]) {
         next += 1;
-        const outcome = await transport.send(buildMailMessage(row, this.verp)).catch(
+        const outcome = row.user_id !== null && paused.has(row.user_id)
+          ? { kind: 'rejected' as const, detail: 'not sent: mail to this member is paused after repeated bounces' }
+          : await transport.send(buildMailMessage(row, this.verp)).catch(
           (error: unknown): SendOutcome => ({ kind: 'retry', detail: `transport failed: ${String(error)}`, relayUnavailable: true }),
         );
         try {

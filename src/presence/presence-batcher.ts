@@ -2,40 +2,80 @@ import { LIMITS } from '../config/limits.ts';
 import type { Timers } from '../domain/clock.ts';
 import { DiffAccumulator, type PresenceDiff } from './presence-state.ts';
 
+/** Topics pending in one window length, with the one timer that ends their window. */
+interface Window {
+  pending: Map<string, DiffAccumulator>;
+  /** Topics to emit even when their diff is empty (see `touch`). */
+  touched: Set<string>;
+  timer: unknown;
+}
+
 /**
  * Collects presence diffs per topic and emits at most one merged `presence_diff` per topic per
- * window (LIMITS.presenceBatchMs), so a storm of N joins into one room costs each member a few
- * frames instead of N. One timer for all topics, armed only while something is pending.
- * Diffs that cancel out inside a window emit nothing.
+ * window, so a storm of N joins into one room costs each member a few frames instead of N.
+ * A topic's window is given per `add` (a bigger room gets a longer one: see PresenceTracker);
+ * one timer per distinct window length, armed only while something is pending in it — a
+ * handful of timers for the whole node, never one per topic or socket. Diffs that cancel out
+ * inside a window emit nothing (unless the topic was touched; with `keepLeaves`, a join and
+ * leave of one ref emit the leave).
  */
 export class PresenceBatcher {
   private readonly timers: Timers;
   private readonly windowMs: number;
   private readonly emit: (topic: string, diff: PresenceDiff) => void;
-  private pending = new Map<string, DiffAccumulator>();
-  private timer: unknown = undefined;
+  private readonly windows = new Map<number, Window>();
 
-  constructor(deps: { timers: Timers; emit: (topic: string, diff: PresenceDiff) => void; windowMs?: number }) {
+  private readonly keepLeaves: boolean;
+
+  /** `keepLeaves`: see DiffAccumulator (needed when joiners are shown the current list). */
+  constructor(deps: { timers: Timers; emit: (topic: string, diff: PresenceDiff) => void; windowMs?: number; keepLeaves?: boolean }) {
     this.timers = deps.timers;
+    this.keepLeaves = deps.keepLeaves ?? false;
     this.emit = deps.emit;
     this.windowMs = deps.windowMs ?? LIMITS.presenceBatchMs;
   }
 
-  add(topic: string, diff: PresenceDiff): void {
-    let acc = this.pending.get(topic);
-    if (!acc) this.pending.set(topic, (acc = new DiffAccumulator()));
-    acc.add(diff);
-    if (this.timer === undefined) this.timer = this.timers.setTimeout(() => this.flush(), this.windowMs);
+  /** Queues `diff` for `topic` in the window of `windowMs` (default: the base window). */
+  add(topic: string, diff: PresenceDiff, windowMs = this.windowMs): void {
+    this.accumulator(topic, windowMs).add(diff);
   }
 
-  /** Emits everything pending now (also what the timer does). */
+  /** Makes `topic` emit at the end of its window even if nothing (or nothing net) is added. */
+  touch(topic: string, windowMs = this.windowMs): void {
+    this.accumulator(topic, windowMs);
+    this.windows.get(this.windowOf(topic) ?? windowMs)?.touched.add(topic);
+  }
+
+  /** Emits everything pending now (also what the timers do). */
   flush(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    const pending = this.pending;
-    this.pending = new Map();
-    for (const [topic, acc] of pending) {
-      if (!acc.isEmpty) this.emit(topic, acc.take());
+    for (const ms of [...this.windows.keys()]) this.flushWindow(ms);
+  }
+
+  private accumulator(topic: string, windowMs: number): DiffAccumulator {
+    // A topic already pending keeps the window it started in.
+    const ms = this.windowOf(topic) ?? windowMs;
+    let window = this.windows.get(ms);
+    if (!window) {
+      window = { pending: new Map(), touched: new Set(), timer: this.timers.setTimeout(() => this.flushWindow(ms), ms) };
+      this.windows.set(ms, window);
+    }
+    let acc = window.pending.get(topic);
+    if (!acc) window.pending.set(topic, (acc = new DiffAccumulator({ keepLeaves: this.keepLeaves })));
+    return acc;
+  }
+
+  private windowOf(topic: string): number | undefined {
+    for (const [ms, window] of this.windows) if (window.pending.has(topic)) return ms;
+    return undefined;
+  }
+
+  private flushWindow(ms: number): void {
+    const window = this.windows.get(ms);
+    if (!window) return;
+    this.timers.clearTimeout(window.timer);
+    this.windows.delete(ms);
+    for (const [topic, acc] of window.pending) {
+      if (!acc.isEmpty || window.touched.has(topic)) this.emit(topic, acc.take());
     }
   }
 }

@@ -78,6 +78,11 @@ export class PresenceReplication {
     return this.replicas.list(topic);
   }
 
+  /** How many keys the other nodes have on `topic` (see PresenceReplicas.count). */
+  count(topic: string): number {
+    return this.replicas.count(topic);
+  }
+
   /** Nodes this one has heard from within the down period. */
   peers(): string[] {
     return this.replicas.nodes();

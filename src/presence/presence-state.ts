@@ -15,6 +15,9 @@ export interface PresenceDiff {
 
 type MetaTable = Map<string, Map<string, PresenceMeta>>;
 
+/** Property names JavaScript orders before all others (integer indices). */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
 export function emptyDiff(): PresenceDiff {
   return { joins: {}, leaves: {} };
 }
@@ -30,27 +33,58 @@ export function isEmptyDiff(diff: PresenceDiff): boolean {
  */
 export class PresenceState {
   private readonly table: MetaTable = new Map();
+  /** `"key":{"metas":[…]}` per key, serialized once per change of that key (see `json`). */
+  private readonly fragments = new Map<string, string>();
 
   /** Adds (or replaces, same phx_ref) one meta of `key`. */
   join(key: string, meta: PresenceMeta): PresenceDiff {
     put(this.table, key, meta);
+    this.fragments.delete(key);
     return { joins: { [key]: { metas: [meta] } }, leaves: {} };
   }
 
   /** Removes the meta `phxRef` of `key`; an empty diff when it is not present. */
   leave(key: string, phxRef: string): PresenceDiff {
     const meta = take(this.table, key, phxRef);
-    return meta ? { joins: {}, leaves: toPresences(new Map([[key, new Map([[phxRef, meta]])]])) } : emptyDiff();
+    if (!meta) return emptyDiff();
+    this.fragments.delete(key);
+    return { joins: {}, leaves: toPresences(new Map([[key, new Map([[phxRef, meta]])]])) };
   }
 
   /** Applies a diff as phoenix.js does: joins first (replacing equal phx_refs), then leaves. */
   apply(diff: PresenceDiff): void {
     for (const [key, { metas }] of Object.entries(diff.joins)) for (const meta of metas) put(this.table, key, meta);
     for (const [key, { metas }] of Object.entries(diff.leaves)) for (const meta of metas) take(this.table, key, meta.phx_ref);
+    this.fragments.clear();
   }
 
   list(): Presences {
     return toPresences(this.table);
+  }
+
+  /** Forgets the serialized fragments (a room nobody joins any more need not keep them). */
+  dropFragments(): void {
+    this.fragments.clear();
+  }
+
+  /**
+   * `JSON.stringify(this.list())`, byte for byte, from per-key fragments kept between changes:
+   * a joiner's `presence_state` costs a concatenation, not a walk and serialization of every
+   * presence. (Keys that look like array indices are ordered first by JSON.stringify; for those
+   * the plain way is taken.)
+   */
+  json(): string {
+    let out = '{';
+    for (const [key, metas] of this.table) {
+      if (ARRAY_INDEX.test(key)) return JSON.stringify(this.list());
+      let fragment = this.fragments.get(key);
+      if (fragment === undefined) {
+        fragment = `${JSON.stringify(key)}:${JSON.stringify({ metas: [...metas.values()] })}`;
+        this.fragments.set(key, fragment);
+      }
+      out += out.length === 1 ? fragment : `,${fragment}`;
+    }
+    return `${out}}`;
   }
 
   /** Number of keys present. */
@@ -65,10 +99,20 @@ export class PresenceState {
  * it); a leave then a join of the same phx_ref becomes the join (it replaces the old meta).
  */
 export class DiffAccumulator {
+  /**
+   * With `keepLeaves`, a join then a leave of one phx_ref inside the batch is sent as the leave:
+   * for subscribers who were shown the join in between by a `presence_state` (a joiner gets the
+   * current list), and a no-op for the others (phoenix.js ignores a leave of a ref it lacks).
+   */
+  private readonly keepLeaves: boolean;
   private joins: MetaTable = new Map();
   private leaves: MetaTable = new Map();
   /** Refs that were present before the batch, left, and joined again inside it. */
   private rejoined = new Set<string>();
+
+  constructor(opts: { keepLeaves?: boolean } = {}) {
+    this.keepLeaves = opts.keepLeaves ?? false;
+  }
 
   add(diff: PresenceDiff): this {
     for (const [key, { metas }] of Object.entries(diff.joins)) {
@@ -81,7 +125,7 @@ export class DiffAccumulator {
     for (const [key, { metas }] of Object.entries(diff.leaves)) {
       for (const meta of metas) {
         const joined = take(this.joins, key, meta.phx_ref);
-        if (!joined || this.rejoined.delete(meta.phx_ref)) put(this.leaves, key, meta);
+        if (!joined || this.rejoined.delete(meta.phx_ref) || this.keepLeaves) put(this.leaves, key, meta);
       }
     }
     return this;

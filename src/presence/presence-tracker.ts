@@ -1,41 +1,97 @@
 import { randomBytes } from 'node:crypto';
+import { LIMITS } from '../config/limits.ts';
 import type { Timers } from '../domain/clock.ts';
 import { PresenceBatcher } from './presence-batcher.ts';
 import { mergePresencesInto } from './presence-replicas.ts';
-import { isEmptyDiff, PresenceState, type PresenceDiff, type Presences } from './presence-state.ts';
+import { isEmptyDiff, PresenceState, type PresenceDiff, type PresenceMeta, type Presences } from './presence-state.ts';
+
+/** The presence events a room's subscribers see. */
+export type PresenceEvent = 'presence_state' | 'presence_diff' | 'presence_count';
+
+export interface PresenceTrackerDeps {
+  timers: Timers;
+  /** Shows a presence event to this node's subscribers of `topic` (PubSub.localBroadcast). */
+  show(topic: string, event: PresenceEvent, payload: Record<string, unknown>): void;
+  /** This node's own batched diffs, for the other nodes (PresenceReplication.publishLocal). */
+  replicate?(topic: string, diff: PresenceDiff): void;
+  /** This node's subscribers of a topic: a bigger room gets a longer batch window. */
+  subscribers?(topic: string): number;
+  /** The other nodes' presences (PresenceReplication). */
+  remote?: { list(topic: string): Presences; count(topic: string): number };
+  /** Base batch window (LIMITS.presenceBatchMs). */
+  windowMs?: number;
+  /** Presences from which a topic is crowded (LIMITS.presenceCrowdedAt). */
+  crowdedAt?: number;
+}
 
 /**
  * This node's presences per topic. `track` and `untrack` change the state at once (so `list`
  * right after shows them) and queue the diff; subscribers get merged `presence_diff`
  * broadcasts through the batcher. State for a topic exists only while someone is present.
  * In a cluster, `remote` holds the other nodes' presences (PresenceReplication): `list` shows
- * them too, and `broadcast` gets only this node's own diffs (to send to local subscribers and
- * to the other nodes).
+ * them too, `remoteDiff` shows their changes, and `replicate` gets only this node's own diffs.
+ *
+ * What it costs, and the policy for big rooms (docs/architecture.md):
+ * - Batch windows grow with the room: LIMITS.presenceBatchMs up to LIMITS.presenceBatchSubscribers
+ *   local subscribers, doubling with each doubling of them, at most LIMITS.presenceBatchMaxMs —
+ *   so a room's presence traffic stays near (subscribers ÷ window) frames per second however
+ *   fast people join.
+ * - `presence_state` for joiners is serialized once per version of the topic's presences and
+ *   shared by every joiner until the next change (it is always the current list).
+ * - A topic with LIMITS.presenceCrowdedAt presences or more (all nodes) is crowded: per-member
+ *   presence to everyone is N² frames and bytes, so its subscribers get one `presence_state {}`
+ *   and from then on `presence_count {count}` (at most once per window, when it changed)
+ *   instead of diffs; joiners get `presence_state {}` and `presence_count`. Below 80% of
+ *   that it shows the full `presence_state` again, once, and diffs.
  */
 export class PresenceTracker {
+  private readonly deps: PresenceTrackerDeps;
   private readonly states = new Map<string, PresenceState>();
   private readonly batcher: PresenceBatcher;
+  private readonly baseWindowMs: number;
+  private readonly crowdedAt: number;
+  private readonly uncrowdedBelow: number;
   /** Random per tracker, so phx_refs from different nodes never collide. */
   private readonly refPrefix = randomBytes(6).toString('base64url');
   private nextRef = 0;
-  private readonly remote: { list(topic: string): Presences } | undefined;
+  /** `presence_state` payloads already serialized, per topic, until the topic's presences change. */
+  private readonly stateJson = new Map<string, string>();
+  /** Topics whose `presence_state` was asked for since their last window ended: their per-key
+   *  fragments are kept one more window, then dropped (they are memory only a join storm needs). */
+  private readonly warm = new Set<string>();
+  /** Crowded topics, with the count their subscribers were last shown. */
+  private readonly crowded = new Map<string, number>();
 
-  constructor(deps: { timers: Timers; broadcast: (topic: string, diff: PresenceDiff) => void; windowMs?: number; remote?: { list(topic: string): Presences } }) {
-    this.remote = deps.remote;
-    this.batcher = new PresenceBatcher({
-      timers: deps.timers,
-      emit: deps.broadcast,
-      ...(deps.windowMs !== undefined ? { windowMs: deps.windowMs } : {}),
-    });
+  constructor(deps: PresenceTrackerDeps) {
+    this.deps = deps;
+    this.baseWindowMs = deps.windowMs ?? LIMITS.presenceBatchMs;
+    this.crowdedAt = deps.crowdedAt ?? LIMITS.presenceCrowdedAt;
+    // Hysteresis: a room hovering at the threshold must not flip between lists and counts.
+    this.uncrowdedBelow = Math.ceil(this.crowdedAt * 0.8);
+    // Joiners are shown the current list, pending changes included: a ref that joins and leaves
+    // inside one window must still be sent as a leave, or those joiners keep a ghost.
+    this.batcher = new PresenceBatcher({ timers: deps.timers, emit: (topic, diff) => this.emit(topic, diff), windowMs: this.baseWindowMs, keepLeaves: true });
   }
 
   /** Adds a presence of `key` on `topic`; returns its phx_ref (for untrack). */
   track(topic: string, key: string, meta: Record<string, unknown>): string {
-    const phxRef = `${this.refPrefix}${(this.nextRef++).toString(36)}`;
+    const phxRef = this.newRef();
+    this.trackMeta(topic, key, { ...meta, phx_ref: phxRef });
+    return phxRef;
+  }
+
+  /** A phx_ref for `trackMeta`, unique cluster-wide. */
+  newRef(): string {
+    return `${this.refPrefix}${(this.nextRef++).toString(36)}`;
+  }
+
+  /** `track` for a meta built with its phx_ref (from `newRef`) in one object literal: the
+   *  spread in `track` gives every meta an extra property array, ~200 bytes per presence. */
+  trackMeta(topic: string, key: string, meta: PresenceMeta): void {
     let state = this.states.get(topic);
     if (!state) this.states.set(topic, (state = new PresenceState()));
-    this.batcher.add(topic, state.join(key, { ...meta, phx_ref: phxRef }));
-    return phxRef;
+    this.stateJson.delete(topic);
+    this.batcher.add(topic, state.join(key, meta), this.windowFor(topic));
   }
 
   /** Idempotent: untracking an unknown ref changes nothing and sends nothing. */
@@ -44,12 +100,50 @@ export class PresenceTracker {
     if (!state) return;
     const diff = state.leave(key, phxRef);
     if (state.size === 0) this.states.delete(topic);
-    if (!isEmptyDiff(diff)) this.batcher.add(topic, diff);
+    if (isEmptyDiff(diff)) return;
+    this.stateJson.delete(topic);
+    this.batcher.add(topic, diff, this.windowFor(topic));
   }
 
   list(topic: string): Presences {
     const local = this.states.get(topic)?.list() ?? {};
-    return this.remote ? mergePresencesInto(local, this.remote.list(topic)) : local;
+    return this.deps.remote ? mergePresencesInto(local, this.deps.remote.list(topic)) : local;
+  }
+
+  /** Keys present on `topic` (per node: a key present on two nodes counts twice). */
+  count(topic: string): number {
+    return (this.states.get(topic)?.size ?? 0) + (this.deps.remote?.count(topic) ?? 0);
+  }
+
+  /** True while `topic` shows counts instead of members (see the class comment). */
+  isCrowded(topic: string): boolean {
+    return this.crowded.has(topic);
+  }
+
+  /**
+   * What a client that just joined `topic` is pushed, already encoded: `presence_state` (the
+   * payload serialized once for all joiners of the window), and `presence_count` when crowded.
+   */
+  joinFrames(topic: string, joinRef: string | null): string[] {
+    const head = `[${JSON.stringify(joinRef)},null,${JSON.stringify(topic)},`;
+    if (this.crowded.has(topic)) return [`${head}"presence_state",{}]`, `${head}"presence_count",{"count":${this.count(topic)}}]`];
+    this.warm.add(topic);
+    let json = this.stateJson.get(topic);
+    if (json === undefined) {
+      // Only this node's presences: their per-key fragments; with other nodes' too, the merged list.
+      const remote = this.deps.remote?.count(topic) ?? 0;
+      json = remote === 0 ? (this.states.get(topic)?.json() ?? '{}') : JSON.stringify(this.list(topic));
+      this.stateJson.set(topic, json);
+    }
+    return [`${head}"presence_state",${json}]`];
+  }
+
+  /** Another node's presences on `topic` changed (PresenceReplication): shown at once, or counted when crowded. */
+  remoteDiff(topic: string, diff: PresenceDiff): void {
+    this.stateJson.delete(topic);
+    if (!this.crowded.has(topic) && this.hasSubscribers(topic)) this.deps.show(topic, 'presence_diff', { ...diff });
+    // The next window decides whether the topic is (still) crowded and what count to show.
+    this.batcher.touch(topic, this.windowFor(topic));
   }
 
   /** This node's own presences, every topic (for a cluster state transfer). */
@@ -60,5 +154,47 @@ export class PresenceTracker {
   /** Sends what is pending now; called on shutdown. */
   flush(): void {
     this.batcher.flush();
+  }
+
+  /** The end of `topic`'s window: replicate our diff, then show the diff, the state or the count. */
+  private emit(topic: string, diff: PresenceDiff): void {
+    this.stateJson.delete(topic);
+    if (this.warm.delete(topic)) this.batcher.touch(topic, this.windowFor(topic));
+    else this.states.get(topic)?.dropFragments();
+    const changed = !isEmptyDiff(diff);
+    if (changed) this.deps.replicate?.(topic, diff);
+    const count = this.count(topic);
+    const shown = this.crowded.get(topic);
+    if (shown === undefined && count >= this.crowdedAt) {
+      this.crowded.set(topic, count);
+      this.showIfWatched(topic, 'presence_state', {});
+      this.showIfWatched(topic, 'presence_count', { count });
+    } else if (shown !== undefined && count < this.uncrowdedBelow) {
+      this.crowded.delete(topic);
+      this.showIfWatched(topic, 'presence_state', this.list(topic));
+    } else if (shown !== undefined) {
+      if (count !== shown) {
+        this.crowded.set(topic, count);
+        this.showIfWatched(topic, 'presence_count', { count });
+      }
+    } else if (changed) {
+      this.showIfWatched(topic, 'presence_diff', { ...diff });
+    }
+  }
+
+  private showIfWatched(topic: string, event: PresenceEvent, payload: Record<string, unknown>): void {
+    if (this.hasSubscribers(topic)) this.deps.show(topic, event, payload);
+  }
+
+  private hasSubscribers(topic: string): boolean {
+    return this.deps.subscribers ? this.deps.subscribers(topic) > 0 : true;
+  }
+
+  /** LIMITS.presenceBatchMs, doubled for each doubling of subscribers past LIMITS.presenceBatchSubscribers. */
+  private windowFor(topic: string): number {
+    const subscribers = this.deps.subscribers?.(topic) ?? 0;
+    let ms = this.baseWindowMs;
+    for (let room = LIMITS.presenceBatchSubscribers; subscribers > room && ms < LIMITS.presenceBatchMaxMs; room *= 2) ms *= 2;
+    return Math.min(ms, Math.max(this.baseWindowMs, LIMITS.presenceBatchMaxMs));
   }
 }

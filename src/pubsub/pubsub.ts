@@ -23,6 +23,29 @@ interface TopicEntry {
   readonly ready: Promise<void>;
 }
 
+/** A Subscription as a plain instance: one per joined channel, so no closures (see STYLE: per-socket cost). */
+class TopicSubscription implements Subscription {
+  readonly id: number;
+  readonly topic: string;
+  private readonly pubsub: PubSub;
+  private readonly entry: TopicEntry;
+
+  constructor(pubsub: PubSub, entry: TopicEntry, id: number, topic: string) {
+    this.pubsub = pubsub;
+    this.entry = entry;
+    this.id = id;
+    this.topic = topic;
+  }
+
+  get ready(): Promise<void> {
+    return this.entry.ready;
+  }
+
+  unsubscribe(): void {
+    this.pubsub.release(this.entry, this.id, this.topic);
+  }
+}
+
 /** Internal topic carrying control messages between nodes; never a channel topic (no `:`). */
 const CONTROL_TOPIC = 'renraku.control';
 
@@ -67,17 +90,14 @@ export class PubSub implements Notifier {
     }
     const id = this.nextId++;
     entry.handlers.set(id, handler);
-    const owner = entry;
-    return {
-      id,
-      topic,
-      ready: owner.ready,
-      unsubscribe: () => {
-        if (!owner.handlers.delete(id) || owner.handlers.size > 0 || this.topics.get(topic) !== owner) return;
-        this.topics.delete(topic);
-        this.bus.unsubscribe(topic).catch((err: unknown) => this.logger?.error({ err, topic }, 'pubsub: bus unsubscribe failed'));
-      },
-    };
+    return new TopicSubscription(this, entry, id, topic);
+  }
+
+  /** @internal TopicSubscription.unsubscribe: the bus subscription goes with the topic's last local subscriber. */
+  release(entry: TopicEntry, id: number, topic: string): void {
+    if (!entry.handlers.delete(id) || entry.handlers.size > 0 || this.topics.get(topic) !== entry) return;
+    this.topics.delete(topic);
+    this.bus.unsubscribe(topic).catch((err: unknown) => this.logger?.error({ err, topic }, 'pubsub: bus unsubscribe failed'));
   }
 
   /** Every subscriber of `topic` on every node. `meta.seq` travels beside the frame. */
@@ -122,22 +142,28 @@ export class PubSub implements Notifier {
   }
 
   private send(topic: string, event: string, payload: Record<string, unknown>, meta: { seq?: number } | undefined, exclude: number | undefined, remote: boolean): void {
+    const entry = this.topics.get(topic);
+    if (!remote && !entry) return; // nobody here to encode it for
     const message: BusMessage = meta?.seq === undefined
       ? { frame: v2JsonSerializer.broadcast(topic, event, payload) }
       : { frame: v2JsonSerializer.broadcast(topic, event, payload), seq: meta.seq };
-    const entry = this.topics.get(topic);
     if (entry) this.deliver(entry.handlers, message, exclude);
     if (remote) this.publish(topic, message);
   }
 
   private deliver(handlers: Map<number, DeliveryHandler>, message: BusMessage, exclude: number | undefined): void {
-    for (const [id, handler] of handlers) {
-      if (id === exclude) continue;
-      try {
-        handler(message);
-      } catch (err) {
-        this.logger?.error({ err }, 'pubsub: a subscriber threw; the others still get the message');
-      }
+    if (exclude === undefined) {
+      for (const handler of handlers.values()) this.deliverOne(handler, message);
+      return;
+    }
+    for (const [id, handler] of handlers) if (id !== exclude) this.deliverOne(handler, message);
+  }
+
+  private deliverOne(handler: DeliveryHandler, message: BusMessage): void {
+    try {
+      handler(message);
+    } catch (err) {
+      this.logger?.error({ err }, 'pubsub: a subscriber threw; the others still get the message');
     }
   }
 

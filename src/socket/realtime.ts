@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ChannelRouter, type ChannelRoute } from '../channels/channel-router.ts';
 import { GroupChannel } from '../channels/group-channel.ts';
+import { JoinCache } from '../channels/join-cache.ts';
 import { RoomChannel } from '../channels/room-channel.ts';
 import { SeqGapFiller } from '../channels/seq-gap-filler.ts';
+import { SharedReads } from '../channels/shared-reads.ts';
 import { TypingThrottle } from '../channels/typing-throttle.ts';
 import { UserChannel, type UnreadAnnouncements } from '../channels/user-channel.ts';
 import { LIMITS } from '../config/limits.ts';
@@ -41,6 +43,8 @@ export interface RealtimeDeps {
   channels?: readonly ChannelRoute[];
   /** Unread announcements per group, for the `user:` join reply. */
   unreadAnnouncements?: UnreadAnnouncements;
+  /** Operations' count of every connection and frame (src/ops/connection-table.ts): wraps `accept` once. */
+  observeConnections?: (accept: AcceptConnection) => AcceptConnection;
 }
 
 export interface Realtime {
@@ -70,59 +74,70 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const replication: PresenceReplication = new PresenceReplication({
     bus: deps.bus, nodeId: deps.nodeId, clock, timers, logger,
     localSnapshot: () => presence.snapshot(),
-    onRemoteDiff: (topic, diff) => pubsub.localBroadcast(topic, 'presence_diff', { ...diff }),
+    onRemoteDiff: (topic, diff) => presence.remoteDiff(topic, diff),
   });
   const presence = new PresenceTracker({
     timers,
     remote: replication,
-    broadcast: (topic, diff) => {
-      pubsub.localBroadcast(topic, 'presence_diff', { ...diff });
-      replication.publishLocal(topic, diff);
-    },
+    show: (topic, event, payload) => pubsub.localBroadcast(topic, event, payload),
+    replicate: (topic, diff) => replication.publishLocal(topic, diff),
+    subscribers: (topic) => pubsub.subscriberCount(topic),
   });
   const typing = new TypingThrottle(clock, LIMITS.typingThrottleMs);
   const gaps = new SeqGapFiller({ store, timers });
+  const cache = new JoinCache({ store, clock });
+  const reads = new SharedReads();
+  // One deps object for all room channels (not one per join).
+  const roomDeps = { talk, store, pubsub, presence, typing, clock, gaps, cache, reads };
   const router = new ChannelRouter([
-    { prefix: 'room:', create: () => new RoomChannel({ talk, store, pubsub, presence, typing, clock, gaps }) },
+    { prefix: 'room:', create: () => new RoomChannel(roomDeps) },
     { prefix: 'group:', create: () => new GroupChannel({ store, pubsub }) },
     { prefix: 'user:', create: () => new UserChannel({ talk, pubsub, unreadAnnouncements: deps.unreadAnnouncements }) },
     ...(deps.channels ?? []),
   ]);
 
   const sessions = new Set<SocketSession>();
-  const byUser = new Map<string, Set<SocketSession>>();
+  /** A user's sessions on this node: the session itself while they have one (most do), else a Set. */
+  const byUser = new Map<string, SocketSession | Set<SocketSession>>();
+  const sessionsOf = (userId: string): Iterable<SocketSession> => {
+    const mine = byUser.get(userId);
+    return mine === undefined ? [] : mine instanceof Set ? [...mine] : [mine];
+  };
+  const onClosed = (session: SocketSession): void => {
+    sessions.delete(session);
+    const mine = byUser.get(session.userId);
+    if (mine === session) byUser.delete(session.userId);
+    else if (mine instanceof Set) {
+      mine.delete(session);
+      if (mine.size === 1) byUser.set(session.userId, mine.values().next().value as SocketSession);
+    }
+  };
+  // The session is the connection's handler: no per-connection closures.
   const accept: AcceptConnection = (connection, userId) => {
     const session = new SocketSession({
-      connection, userId, router, clock,
-      logger: logger.child({ connection: connection.id, user: userId }),
+      connection, userId, router, clock, logger, onClosed,
       ...(deps.messageBurst !== undefined ? { messageBurst: deps.messageBurst } : {}),
       ...(deps.messageRatePerSecond !== undefined ? { messageRefillPerSecond: deps.messageRatePerSecond } : {}),
     });
     sessions.add(session);
-    let mine = byUser.get(userId);
-    if (!mine) byUser.set(userId, (mine = new Set()));
-    mine.add(session);
-    return {
-      receive: (data, binary) => session.receive(data, binary),
-      closed: (code, reason) => {
-        session.closed();
-        sessions.delete(session);
-        mine.delete(session);
-        if (mine.size === 0 && byUser.get(userId) === mine) byUser.delete(userId);
-        logger.debug({ connection: connection.id, code, reason }, 'realtime: connection closed');
-      },
-    };
+    const mine = byUser.get(userId);
+    if (mine === undefined) byUser.set(userId, session);
+    else if (mine instanceof Set) mine.add(session);
+    else byUser.set(userId, new Set([mine, session]));
+    return session;
   };
 
   const stopRevocations = pubsub.onRevoke((userId, groupId) => {
-    for (const session of byUser.get(userId) ?? []) session.revokeGroup(groupId);
+    cache.revoke(userId, groupId);
+    for (const session of sessionsOf(userId)) session.revokeGroup(groupId);
   });
   const stopResyncs = pubsub.onResync(() => {
     logger.warn({ sessions: sessions.size }, 'realtime: the bus was down; telling every client to rejoin and recover');
+    cache.clear();
     for (const session of sessions) session.resync();
   });
   const requests = new NodeRequests({ bus: deps.bus, nodeId: deps.nodeId, timers, logger });
-  const transportOptions = { tokens: deps.tokens, accept, clock, timers, logger };
+  const transportOptions = { tokens: deps.tokens, accept: deps.observeConnections?.(accept) ?? accept, clock, timers, logger };
   const websocket = new WebSocketTransport(transportOptions);
   const longPoll = new LongPollTransport({
     ...transportOptions,

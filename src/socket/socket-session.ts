@@ -19,7 +19,10 @@ export interface SocketSessionDeps {
   userId: string;
   router: ChannelRouter;
   clock: Clock;
+  /** The node's logger: this session makes its child (with connection and user) only when it logs. */
   logger: Logger;
+  /** Called once when the connection has closed, after the channels are released. */
+  onClosed?: (session: SocketSession) => void;
   /** Per-socket message rate; defaults to LIMITS.messageBurst / messageRefillPerSecond. */
   messageBurst?: number;
   messageRefillPerSecond?: number;
@@ -57,12 +60,20 @@ export class SocketSession implements ConnectionHandler {
   readonly userId: string;
   private readonly connection: Connection;
   private readonly router: ChannelRouter;
-  private readonly logger: Logger;
+  private readonly baseLogger: Logger;
+  private childLogger: Logger | undefined;
+  private readonly onClosed: ((session: SocketSession) => void) | undefined;
   private readonly channels = new Map<string, Joined>();
-  private readonly joinBucket: TokenBucket;
-  private readonly messageBucket: TokenBucket;
+  private readonly clock: Clock;
+  private readonly messageBurst: number;
+  private readonly messageRefillPerSecond: number;
+  /** Made on the first join and the first message: an idle socket holds neither. */
+  private joinBucket: TokenBucket | undefined;
+  private messageBucket: TokenBucket | undefined;
   private tail: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Pipelined pushes started and not yet answered (see Channel.pipelines); bounded with `pending`. */
+  private inFlight = 0;
   private ended = false;
   /** Groups revoked while a join was waiting on the store: that join must not complete. */
   private revokedWhileJoining: Set<string> | undefined;
@@ -73,14 +84,26 @@ export class SocketSession implements ConnectionHandler {
     this.connection = deps.connection;
     this.userId = deps.userId;
     this.router = deps.router;
-    this.logger = deps.logger;
-    const now = () => deps.clock.now();
-    this.joinBucket = new TokenBucket({ burst: LIMITS.joinBurst, refillPerSecond: LIMITS.joinRefillPerSecond, now });
-    this.messageBucket = new TokenBucket({
-      burst: deps.messageBurst ?? LIMITS.messageBurst,
-      refillPerSecond: deps.messageRefillPerSecond ?? LIMITS.messageRefillPerSecond,
-      now,
-    });
+    this.baseLogger = deps.logger;
+    this.onClosed = deps.onClosed;
+    this.clock = deps.clock;
+    this.messageBurst = deps.messageBurst ?? LIMITS.messageBurst;
+    this.messageRefillPerSecond = deps.messageRefillPerSecond ?? LIMITS.messageRefillPerSecond;
+  }
+
+  private takeJoin(): number {
+    this.joinBucket ??= new TokenBucket({ burst: LIMITS.joinBurst, refillPerSecond: LIMITS.joinRefillPerSecond, now: nowOf(this.clock) });
+    return this.joinBucket.take();
+  }
+
+  private takeMessage(): number {
+    this.messageBucket ??= new TokenBucket({ burst: this.messageBurst, refillPerSecond: this.messageRefillPerSecond, now: nowOf(this.clock) });
+    return this.messageBucket.take();
+  }
+
+  /** A child logger per connection costs ~1 KB; most connections never log, so it is made on first use. */
+  private get logger(): Logger {
+    return (this.childLogger ??= this.baseLogger.child({ connection: this.connection.id, user: this.userId }));
   }
 
   get channelCount(): number {
@@ -110,10 +133,12 @@ export class SocketSession implements ConnectionHandler {
     this.enqueue(() => this.handle(frame));
   }
 
-  closed(): void {
+  closed(code?: number, reason?: string): void {
     if (this.ended) return;
+    this.baseLogger.debug({ connection: this.connection.id, user: this.userId, code, reason }, 'realtime: connection closed');
     this.ended = true;
     for (const [topic, joined] of this.channels) this.closeChannel(topic, joined, false);
+    this.onClosed?.(this);
   }
 
   /** Closes (phx_close) every channel of `groupId` and tells the `user:` channel, if joined. */
@@ -142,7 +167,7 @@ export class SocketSession implements ConnectionHandler {
   }
 
   private enqueue(task: () => Promise<void>): void {
-    if (this.pending >= LIMITS.maxPendingFrames) {
+    if (this.pending + this.inFlight >= LIMITS.maxPendingFrames) {
       this.connection.close(CLOSE_CODES.policyViolation, 'too many frames in flight');
       return;
     }
@@ -165,8 +190,17 @@ export class SocketSession implements ConnectionHandler {
     if (!joined) return this.replyError(null, frame.ref, frame.topic, new AppError('unmatched_topic'));
     if (isStale(frame, joined)) return;
     if (Buffer.isBuffer(frame.payload)) return this.replyError(frame.joinRef, frame.ref, frame.topic, binaryRefused());
-    const wait = this.messageBucket.take();
+    const wait = this.takeMessage();
     if (wait > 0) return this.replyError(frame.joinRef, frame.ref, frame.topic, rateLimited(wait));
+    if (joined.channel.pipelines?.(frame.event, frame.payload)) {
+      // Its order is fixed once handleIn has started; the answer comes when it is stored.
+      this.inFlight++;
+      void joined.channel.handleIn(frame.event, frame.payload).then(
+        (response) => this.reply(frame.joinRef, frame.ref, frame.topic, 'ok', response),
+        (err: unknown) => this.replyError(frame.joinRef, frame.ref, frame.topic, err),
+      ).finally(() => this.inFlight--);
+      return;
+    }
     try {
       const response = await joined.channel.handleIn(frame.event, frame.payload);
       this.reply(frame.joinRef, frame.ref, frame.topic, 'ok', response);
@@ -184,7 +218,7 @@ export class SocketSession implements ConnectionHandler {
     if (this.channels.size - (existing ? 1 : 0) >= LIMITS.maxChannelsPerSocket) {
       return this.replyError(joinRef, ref, topic, new AppError('too_many_channels'));
     }
-    const wait = this.joinBucket.take();
+    const wait = this.takeJoin();
     if (wait > 0) return this.replyError(joinRef, ref, topic, rateLimited(wait));
     if (existing) this.closeChannel(topic, existing, true);
 
@@ -228,24 +262,18 @@ export class SocketSession implements ConnectionHandler {
   }
 
   private context(topic: string, joinRef: string | null): BoundContext {
-    const connection = this.connection;
-    const ctx: BoundContext = {
-      userId: this.userId,
-      topic,
-      joinRef,
-      active: true,
-      push: (event, payload) => {
-        if (ctx.active) connection.send(v2JsonSerializer.push(joinRef, topic, event, payload));
-      },
-      write: (frame: EncodedFrame) => {
-        if (ctx.active) connection.send(frame);
-      },
-      fail: (reason) => {
-        const joined = this.channels.get(topic);
-        if (ctx.active && joined?.ctx === ctx) this.errorChannel(topic, joined, reason);
-      },
-    };
-    return ctx;
+    return new SessionContext(this, topic, joinRef);
+  }
+
+  /** @internal For SessionContext.fail: ends that join with phx_error if it is still the topic's current one. */
+  failChannel(ctx: BoundContext, reason: string): void {
+    const joined = this.channels.get(ctx.topic);
+    if (ctx.active && joined?.ctx === ctx) this.errorChannel(ctx.topic, joined, reason);
+  }
+
+  /** @internal */
+  send(frame: EncodedFrame): void {
+    this.connection.send(frame);
   }
 
   private closeChannel(topic: string, joined: Joined, notify: boolean): void {
@@ -272,6 +300,44 @@ export class SocketSession implements ConnectionHandler {
     const response = errorResponse(err, this.logger, { connection: this.connection.id, user: this.userId, topic });
     this.reply(joinRef, ref, topic, 'error', response);
   }
+}
+
+/** One join's ChannelContext: methods on the prototype, no closures per join. */
+class SessionContext implements BoundContext {
+  active = true;
+  private readonly session: SocketSession;
+  readonly topic: string;
+  readonly joinRef: string | null;
+
+  constructor(session: SocketSession, topic: string, joinRef: string | null) {
+    this.session = session;
+    this.topic = topic;
+    this.joinRef = joinRef;
+  }
+
+  get userId(): string {
+    return this.session.userId;
+  }
+
+  push(event: string, payload: Record<string, unknown>): void {
+    if (this.active) this.session.send(v2JsonSerializer.push(this.joinRef, this.topic, event, payload));
+  }
+
+  write(frame: EncodedFrame): void {
+    if (this.active) this.session.send(frame);
+  }
+
+  fail(reason: string): void {
+    this.session.failChannel(this, reason);
+  }
+}
+
+/** One `now` function per clock, shared by every socket's token buckets (a closure per socket costs ~300 bytes under tsx). */
+const nows = new WeakMap<Clock, () => number>();
+function nowOf(clock: Clock): () => number {
+  let now = nows.get(clock);
+  if (!now) nows.set(clock, (now = () => clock.now()));
+  return now;
 }
 
 function isStale(frame: Frame | BinaryFrame, joined: Joined): boolean {

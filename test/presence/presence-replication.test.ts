@@ -30,10 +30,10 @@ async function node(hub: MemoryBusHub, time: ManualTime, name: string) {
   const tracker = new PresenceTracker({
     timers: time,
     remote: replication,
-    broadcast: (topic, diff) => {
-      shown.push([topic, diff]);
-      replication.publishLocal(topic, diff);
+    show: (topic, event, payload) => {
+      if (event === 'presence_diff') shown.push([topic, payload as unknown as PresenceDiff]);
     },
+    replicate: (topic, diff) => replication.publishLocal(topic, diff),
   });
   await replication.start();
   return { bus: bus as MemoryBus, tracker, replication, shown, published, keys: (topic: string) => Object.keys(tracker.list(topic)).sort() };

@@ -8,7 +8,7 @@ import { ManualTime } from '../transport/manual-time.ts';
 test('track and untrack show in list at once and reach subscribers as batched diffs', () => {
   const time = new ManualTime();
   const sent: Array<[string, PresenceDiff]> = [];
-  const tracker = new PresenceTracker({ timers: time, broadcast: (topic, diff) => sent.push([topic, diff]) });
+  const tracker = new PresenceTracker({ timers: time, show: (topic, event, payload) => { if (event === 'presence_diff') sent.push([topic, payload as unknown as PresenceDiff]); } });
   const r1 = tracker.track('room:a', 'u1', { online_at: 1 });
   const r2 = tracker.track('room:a', 'u1', { online_at: 2 });
   assert.notEqual(r1, r2);
@@ -29,7 +29,7 @@ test('track and untrack show in list at once and reach subscribers as batched di
 
 test('phx_refs of two trackers (two nodes) never collide', () => {
   const time = new ManualTime();
-  const a = new PresenceTracker({ timers: time, broadcast: () => {} });
-  const b = new PresenceTracker({ timers: time, broadcast: () => {} });
+  const a = new PresenceTracker({ timers: time, show: () => {} });
+  const b = new PresenceTracker({ timers: time, show: () => {} });
   assert.notEqual(a.track('t:1', 'k', {}), b.track('t:1', 'k', {}));
 });

@@ -100,4 +100,27 @@ describe(SUITE, requirePostgresOrSkip(SUITE), () => {
     assert.equal((await writers[0]!.messages.range('r-1', { limit: 100 })).length, 1);
     assert.equal((await writers[0]!.rooms.findById('r-1'))?.last_seq, 1, 'losers gave their seq back');
   });
+
+  it('the same batch of client_ids over two rooms from several pools: each key stored once, seqs gapless', async () => {
+    const writers = await openWriters(4);
+    await writers[0]!.rooms.create({ id: 'r-2', group_id: 'g-1', name: 'R2', created_by: 'u-1', created_at: T0, last_seq: 0 });
+    const keys = 30;
+    const results = await Promise.all(
+      writers.map((store, w) =>
+        store.messages.appendMany(
+          Array.from({ length: keys }, (_, i) => ({ ...message(`k-${w}-${i}`, `key-${i}`), room_id: i % 2 === 0 ? 'r-1' : 'r-2' })),
+        ),
+      ),
+    );
+    for (let i = 0; i < keys; i++) {
+      const answers = results.map((batch) => batch[i]!);
+      assert.equal(answers.filter((r) => r.created).length, 1, `key-${i} created once`);
+      assert.equal(new Set(answers.map((r) => JSON.stringify(r.message))).size, 1, `key-${i} answered alike`);
+    }
+    for (const room of ['r-1', 'r-2']) {
+      const stored = await writers[0]!.messages.range(room, { afterSeq: 0, limit: 100 });
+      assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: keys / 2 }, (_, i) => i + 1), room);
+      assert.equal((await writers[0]!.rooms.findById(room))?.last_seq, keys / 2);
+    }
+  });
 });

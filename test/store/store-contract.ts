@@ -475,6 +475,68 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual(await store.messages.range(roomA.id, { limit: 10 }), []);
       });
 
+      it('a batch spanning many rooms, interleaved, numbers each room from its own last_seq', async () => {
+        const { alice, bob, group } = await world();
+        const rooms: Room[] = [];
+        for (let r = 0; r < 40; r++) rooms.push(await store.rooms.create(newRoom(`many-${r}`, group.id, alice.id)));
+        // every room already has r messages, so each batch run starts somewhere else
+        for (const [r, room] of rooms.entries()) {
+          if (r > 0) await store.messages.appendMany(Array.from({ length: r }, () => msg(room.id, alice.id)));
+        }
+        const batch = Array.from({ length: 400 }, (_, i) => msg(rooms[(i * 7) % 40]!.id, i % 2 ? alice.id : bob.id, { client_id: `k-${i}` }));
+        const results = await store.messages.appendMany(batch);
+        const expected = new Map(rooms.map((room, r) => [room.id, r]));
+        for (const [i, result] of results.entries()) {
+          const roomId = batch[i]!.room_id;
+          const seq = expected.get(roomId)! + 1;
+          expected.set(roomId, seq);
+          assert.deepEqual([result.created, result.message.id, result.message.room_id, result.message.seq], [true, batch[i]!.id, roomId, seq]);
+        }
+        for (const room of rooms) {
+          const last = expected.get(room.id)!;
+          assert.equal((await store.rooms.findById(room.id))?.last_seq, last);
+          const stored = await store.messages.range(room.id, { afterSeq: 0, limit: 100 });
+          assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: last }, (_, i) => i + 1), `room ${room.id} has no gap`);
+        }
+      });
+
+      it('a repeat of a client_id inside one batch, before and after a new one, answers the first', async () => {
+        const { alice, bob, roomA } = await world();
+        const batch = [
+          msg(roomA.id, alice.id, { client_id: 'same', body: 'first' }),
+          msg(roomA.id, bob.id, { client_id: 'same', body: 'by bob' }),
+          msg(roomA.id, alice.id, { client_id: 'same', body: 'again' }),
+          msg(roomA.id, alice.id),
+          msg(roomA.id, alice.id, { client_id: 'same', body: 'and again' }),
+        ];
+        const results = await store.messages.appendMany(batch);
+        assert.deepEqual(
+          results.map((r) => [r.created, r.message.id, r.message.seq, r.message.body]),
+          [
+            [true, batch[0]!.id, 1, 'first'],
+            [true, batch[1]!.id, 2, 'by bob'],
+            [false, batch[0]!.id, 1, 'first'],
+            [true, batch[3]!.id, 3, batch[3]!.body],
+            [false, batch[0]!.id, 1, 'first'],
+          ],
+        );
+        assert.equal(await store.messages.findById(batch[2]!.id), undefined);
+        assert.equal((await store.rooms.findById(roomA.id))?.last_seq, 3);
+      });
+
+      it('a batch that fails stores nothing and gives its seqs back', async () => {
+        const { alice, roomA, roomB } = await world();
+        await store.messages.append(msg(roomA.id, alice.id));
+        // an unknown author fails the foreign key, after the seqs were taken in the same transaction
+        const batch = [msg(roomA.id, alice.id, { client_id: 'x' }), msg(roomB.id, alice.id), msg(roomA.id, 'u-nobody')];
+        await assert.rejects(store.messages.appendMany(batch));
+        for (const m of batch) assert.equal(await store.messages.findById(m.id), undefined);
+        assert.equal((await store.rooms.findById(roomA.id))?.last_seq, 1);
+        assert.equal((await store.rooms.findById(roomB.id))?.last_seq, 0);
+        const next = await store.messages.appendMany([msg(roomA.id, alice.id, { client_id: 'x' }), msg(roomB.id, alice.id)]);
+        assert.deepEqual(next.map((r) => [r.created, r.message.seq]), [[true, 2], [true, 1]]);
+      });
+
       it('range: after, before, both, neither — ascending, at most limit, this room only', async () => {
         const { alice, roomA, roomB } = await world();
         for (let i = 0; i < 10; i++) await store.messages.append(msg(roomA.id, alice.id));

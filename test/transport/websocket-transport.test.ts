@@ -115,6 +115,22 @@ describe('WebSocketTransport', () => {
     assert.equal((await peer.closed)[0], 1005);
   });
 
+  test('frames sent in one turn arrive in order, all before a close that follows them', async () => {
+    const { ws, server: peer } = await open();
+    const got: string[] = [];
+    ws.on('message', (data) => got.push(String(data)));
+    const closed = once(ws, 'close');
+    const broadcast = JSON.stringify([null, null, 'room:1', 'msg', { body: '連絡' }]);
+    peer.connection.send('first');
+    peer.connection.send(broadcast);
+    peer.connection.send(Buffer.from('binary'));
+    peer.connection.send('last');
+    peer.connection.close(4408, 'idle timeout');
+    const [code] = await closed;
+    assert.equal(code, 4408);
+    assert.deepEqual(got, ['first', broadcast, 'binary', 'last']);
+  });
+
   test('a frame over the limit closes with 1009', async () => {
     const { ws, server: peer } = await open();
     ws.send('x'.repeat(LIMITS.maxFrameBytes + 1));
@@ -149,6 +165,20 @@ describe('WebSocketTransport', () => {
     ws.terminate();
   });
 
+  test('frames queued within one turn count as unsent: a burst past the limit terminates at once', async () => {
+    const { ws, server: peer } = await open();
+    const chunk = 'z'.repeat(1024 * 1024);
+    const under = Math.floor(LIMITS.maxBufferedBytes / chunk.length) - 1;
+    for (let i = 0; i < under; i++) peer.connection.send(chunk);
+    assert.ok(peer.connection.bufferedAmount >= under * chunk.length, 'what waits for this turn\'s write is counted');
+    peer.connection.send(chunk);
+    peer.connection.send(chunk);
+    assert.equal(peer.connection.bufferedAmount, 0, 'past the limit: terminated, the queue dropped');
+    const [code] = await peer.closed;
+    assert.equal(code, 1006, 'terminated without a close frame');
+    ws.terminate();
+  });
+
   test('close() says 1001 going away to everyone', async () => {
     const other = new WebSocketTransport({ tokens, clock: time, timers: time, logger: pino({ level: 'silent' }), accept: () => ({ receive: () => {}, closed: () => {} }) });
     const httpServer = createServer();
@@ -162,4 +192,13 @@ describe('WebSocketTransport', () => {
     assert.equal((await closing)[0], 1001);
     httpServer.close();
   });
+});
+
+test('queryParam reads a parameter as URLSearchParams does', async () => {
+  const { queryParam } = await import('../../src/transport/websocket-transport.ts');
+  const cases = ['vsn=2.0.0&token=v1.U1.9.abc-_', 'token=a%2Bb%20c&vsn=2.0.0', 'token=a+b&token=second', 'vsn', 'vsn=&x=1', '', 'token=%E3%81%82%ZZ', 'x=1&&token=t=u', 'a%76sn=2.0.0'];
+  for (const query of cases) {
+    const params = new URLSearchParams(query);
+    for (const name of ['vsn', 'token', 'x', 'avsn']) assert.equal(queryParam(query, name), params.get(name), `${name} in "${query}"`);
+  }
 });

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
+import { listText } from '../../web/src/i18n/list-texts.ts';
+import { freePort } from '../../test/support/free-port.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { launchChromium } from '../../test/web/support/browser.ts';
 import { phone, texts, type Lang } from '../../test/web/support/ui.ts';
@@ -15,6 +18,7 @@ import { buildWebClient } from '../../test/web/support/web-build.ts';
  */
 const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const PASSWORD = 'correct horse battery';
+const LIST_DOMAIN = 'renraku.example.org';
 
 const DATA = {
   ja: {
@@ -28,6 +32,7 @@ const DATA = {
     ],
     reply: 'ありがとうございます、当日よろしくお願いします。',
     announcement: ['運動会の出欠確認', '10月12日(土)の運動会の出欠をお知らせください。\n集合は8時30分、校庭です。'],
+    held: ['"山田 花子" <hanako@example.org>', 'バザーの出品について', '来月のバザーに手作りの小物を出品したいのですが、どなたに申し込めばよいでしょうか。'],
   },
   en: {
     group: 'Class 3-B parents', slug: 'class-3b', rooms: ['Notices', 'Sports day'],
@@ -40,12 +45,13 @@ const DATA = {
     ],
     reply: 'Thanks, see you all on Saturday!',
     announcement: ['Sports day: are you coming?', 'Please tell us by Friday whether you come on Saturday, 12 October.\nWe meet at 8:30 in the school yard.'],
+    held: ['"Hanako Yamada" <hanako@example.org>', 'Bazaar stall', 'I would like to sell handmade bags at next month’s bazaar. Whom should I ask?'],
   },
 } as const;
 
 interface Person { token: string; id: string; email: string }
 
-async function seed(server: TestServer, lang: Lang) {
+async function seed(server: TestServer, lang: Lang, smtpPort: number) {
   const d = DATA[lang];
   const people: Person[] = [];
   for (const [i, name] of d.people.entries()) {
@@ -75,6 +81,12 @@ async function seed(server: TestServer, lang: Lang) {
   const announcement = (await server.request('POST', `/api/groups/${group.id}/announcements`, { token: owner.token, body: { title, body: text, answer: { type: 'attendance' }, deadline } })).body.announcement;
   await server.request('POST', `/api/announcements/${announcement.id}/read`, { token: others[0]!.token });
   await server.request('PUT', `/api/announcements/${announcement.id}/answer`, { token: others[0]!.token, body: { choice: 'yes', comment: lang === 'ja' ? 'テント係をします' : 'I can bring a tent' } });
+  // A non-member's mail to the list address waits for a representative (the moderation queue).
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  const [from, subject, heldText] = d.held;
+  await smtp.sendMail({ from, to: `${d.slug}@${LIST_DOMAIN}`, subject, text: heldText });
+  smtp.close();
+  await server.app.smtp!.processor.idle();
   return { owner, member: others[1]!, group, rooms, invite, announcement };
 }
 
@@ -85,10 +97,12 @@ async function shoot(page: Page, lang: Lang, n: number, name: string): Promise<v
 
 async function run(lang: Lang, webRoot: string): Promise<void> {
   const t = texts(lang);
-  const server = await startTestServer({ webRoot });
+  const lt = (key: Parameters<typeof listText>[1]) => listText(lang, key);
+  const smtpPort = await freePort();
+  const server = await startTestServer({ webRoot, env: { RENRAKU_SMTP_PORT: String(smtpPort), RENRAKU_LIST_DOMAIN: LIST_DOMAIN } });
   const browser = await launchChromium();
   try {
-    const { owner, member, group, rooms, invite, announcement } = await seed(server, lang);
+    const { owner, member, group, rooms, invite, announcement } = await seed(server, lang, smtpPort);
     const visitor = await browser.newContext(phone(lang));
     const v = await visitor.newPage();
     await v.goto(`${server.url}/`);
@@ -142,6 +156,16 @@ async function run(lang: Lang, webRoot: string): Promise<void> {
     await m.getByRole('button', { name: t('ann.sendAnswer') }).waitFor();
     await m.getByText(t('ann.choice.yes')).click();
     await shoot(m, lang, 12, 'announcement-answer');
+
+    await m.goto(`${server.url}/#/g/${group.id}/list`);
+    await m.getByRole('radio', { name: lt('list.delivery.each') }).and(m.locator(':enabled')).waitFor();
+    await shoot(m, lang, 14, 'mailing-list');
+    await page.goto(`${server.url}/#/g/${group.id}/list`);
+    const queue = page.getByRole('heading', { name: lt('mod.title') });
+    await page.getByRole('button', { name: lt('mod.approve') }).waitFor();
+    // Scrolled so the queue's heading sits just under the sticky top bar.
+    await queue.evaluate((heading) => scrollTo(0, heading.getBoundingClientRect().top + scrollY - (document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0) - 8));
+    await shoot(page, lang, 15, 'moderation');
   } finally {
     await browser.close();
     await server.stop();

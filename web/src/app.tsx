@@ -37,6 +37,8 @@ export function App({ services }: { services: AppServices }) {
 
 function Shell({ auth, route }: { auth: AuthState; route: Route }) {
   const { t } = useT();
+  // Operators sign in with the operator token, not as a member: the page works signed in or out.
+  if (route.name === 'operators') return <Lazy load={() => import('./operators/operators-screen.tsx').then((m) => m.OperatorsScreen)} props={{}} />;
   if (auth.status === 'loading') return <div class="screen splash" aria-busy="true"><p class="brand">連絡網 Renraku</p></div>;
   if (auth.status === 'unreachable') return <Unreachable />;
   if (auth.status === 'signedOut') {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import mimeFuncs from 'nodemailer/lib/mime-funcs/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
@@ -86,27 +86,45 @@ export function parseRelayUrl(relayUrl: string): RelayAddress {
  * words, so the `<list-id>`, URLs and addresses of structured headers (List-Id,
  * List-Unsubscribe) stay readable; then folded. nodemailer would encode a whole value.
  */
-function wireHeaders(headers: Record<string, string>): Record<string, { prepared: boolean; value: string }> {
-  const out: Record<string, { prepared: boolean; value: string; foldLines: boolean }> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = { prepared: true, foldLines: true, value: mimeFuncs.encodeWords(value, 'Q', 52) };
+function wireHeaders(headers: Record<string, string>): Record<string, string | { prepared: boolean; value: string }> {
+  const out: Record<string, string | { prepared: boolean; value: string; foldLines: boolean }> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    // nodemailer formats References itself and turns a prepared object into "[object Object]".
+    out[name] = name.toLowerCase() === 'references' ? value : { prepared: true, foldLines: true, value: mimeFuncs.encodeWords(value, 'Q', 52) };
+  }
   return out;
 }
 
 /**
- * A not-yet-connected TCP socket with Nagle's algorithm off, for nodemailer to connect (its
- * `getSocket` hook: DNS, timeouts, STARTTLS and error handling stay nodemailer's). Its own
- * sockets leave Nagle on, so the last write of each mail waits for the relay's delayed ACK:
- * about 40 ms per mail per connection, six times the send itself on a near relay. For
- * smtps: nodemailer opens the TLS socket itself (`false`: no socket from us).
+ * An open TCP connection to the relay with Nagle's algorithm off, for nodemailer's pool (its
+ * `getSocket` hook). nodemailer's own sockets leave Nagle on, so the last write of each mail
+ * waits for the relay's delayed ACK: about 40 ms per mail per connection, six times the send
+ * itself on a near relay. The pool only takes an already-connected socket (`{connection}`;
+ * a bare `{socket}` is silently ignored in pool mode), so we connect here, bounded by the
+ * connection timeout; greeting, STARTTLS, timeouts and errors after that stay nodemailer's.
+ * For smtps nodemailer opens the TLS socket itself (`false`: no socket from us).
  */
-function socketWithoutNagle(options: { secure?: boolean | undefined }, callback: (error: Error | null, socket: { socket: Socket } | false) => void): void {
-  if (options.secure === true) {
+function connectWithoutNagle(options: { secure?: boolean | undefined; host?: string | undefined; port?: number | undefined }, callback: (error: Error | null, socket: { connection: Socket } | false) => void): void {
+  if (options.secure === true || options.host === undefined || options.port === undefined) {
     callback(null, false);
     return;
   }
-  const socket = new Socket();
+  const socket = connect({ host: options.host, port: options.port });
   socket.setNoDelay(true);
-  callback(null, { socket });
+  // Failing here would bypass the pool's own error handling (a mail would wait forever):
+  // instead nodemailer connects by itself and meets, and reports, the same failure.
+  const fallBack = () => {
+    clearTimeout(timer);
+    socket.destroy();
+    callback(null, false);
+  };
+  const timer = setTimeout(fallBack, LIMITS.smtpConnectionTimeoutMs);
+  socket.once('error', fallBack);
+  socket.once('connect', () => {
+    clearTimeout(timer);
+    socket.removeListener('error', fallBack);
+    callback(null, { connection: socket });
+  });
 }
 
 /**
@@ -119,7 +137,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   const poolOptions: SMTPPool.Options & { maxRequeues: number } = {
     ...parseRelayUrl(options.relayUrl),
     pool: true,
-    getSocket: socketWithoutNagle,
+    getSocket: connectWithoutNagle,
     // A connection lost mid-send is tried once more on a fresh one (the relay closed an idle
     // connection just as a mail was given to it); after that the outbox's backoff decides.
     maxRequeues: 1,

@@ -2,9 +2,12 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import type { Store } from '../../domain/store.ts';
 import { KyselyAnnouncementRepository } from './announcement-repository-kysely.ts';
 import { KyselyBulkRepository } from './bulk-repository.ts';
+import { KyselyFeedbackRepository } from './feedback-repository-kysely.ts';
 import { KyselyGroupRepository } from './group-repository.ts';
 import { KyselyInviteRepository } from './invite-repository.ts';
 import { KyselyJobRepository } from './job-repository-kysely.ts';
+import { KyselyInboundRepository } from './inbound-repository-kysely.ts';
+import { KyselyListRepository } from './list-repository-kysely.ts';
 import { KyselyMessageRepository } from './message-repository.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { KyselyOutboxRepository } from './outbox-repository-kysely.ts';
@@ -42,6 +45,9 @@ export class KyselyStore implements Store {
   readonly announcements: KyselyAnnouncementRepository;
   readonly outbox: KyselyOutboxRepository;
   readonly jobs: KyselyJobRepository;
+  readonly lists: KyselyListRepository;
+  readonly inbound: KyselyInboundRepository;
+  readonly feedback: KyselyFeedbackRepository;
   private readonly db: Kysely<Database>;
 
   constructor(database: StoreDatabase) {
@@ -59,6 +65,9 @@ export class KyselyStore implements Store {
     this.announcements = new KyselyAnnouncementRepository(database);
     this.outbox = new KyselyOutboxRepository(database);
     this.jobs = new KyselyJobRepository(database);
+    this.lists = new KyselyListRepository(database);
+    this.inbound = new KyselyInboundRepository(database);
+    this.feedback = new KyselyFeedbackRepository(database);
   }
 
   /** Runs pending migrations in order; on PostgreSQL under Kysely's advisory lock, so two

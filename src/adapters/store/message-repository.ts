@@ -1,10 +1,10 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../../domain/app-error.ts';
 import type { AppendResult, MessageRepository } from '../../domain/store.ts';
 import type { Message, NewMessage } from '../../domain/types.ts';
-import { chunk, insertInChunks } from './insert-in-chunks.ts';
 import type { StoreDatabase } from './kysely-store.ts';
 import type { Database, MessagesTable } from './schema.ts';
+import { sqliteAppendThreadOf, type SqliteAppendThread } from './sqlite-database.ts';
 import { isUniqueViolation, UNIQUE_KEYS } from './unique-violation.ts';
 
 const MESSAGE_COLUMNS = [
@@ -12,10 +12,10 @@ const MESSAGE_COLUMNS = [
 ] as const;
 
 type MessageRow = Selectable<MessagesTable>;
-type KeyedMessage = NewMessage & { client_id: string };
 
-/** What one input of a batch resolves to: a message stored before, or one of this batch. */
-type Outcome = { stored: Message } | { fresh: number; created: boolean };
+/** PostgreSQL names the foreign key of messages.room_id so (0001-core.ts declares it inline). */
+const ROOM_FOREIGN_KEY = 'messages_room_id_fkey';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 function toMessage(row: MessageRow): Message {
   return {
@@ -33,31 +33,143 @@ function toMessage(row: MessageRow): Message {
   };
 }
 
-/** The idempotency key: unambiguous whatever characters the parts hold. */
-function clientKey(m: { room_id: string; author_id: string; client_id: string }): string {
-  return JSON.stringify([m.room_id, m.author_id, m.client_id]);
+/** The message a fresh input becomes once it has its seq. */
+function created(m: NewMessage, seq: number): Message {
+  return {
+    id: m.id,
+    room_id: m.room_id,
+    seq,
+    author_id: m.author_id,
+    body: m.body,
+    reply_to: m.reply_to,
+    mentions: [...m.mentions],
+    client_id: m.client_id,
+    created_at: m.created_at,
+    edited_at: null,
+    deleted_at: null,
+  };
 }
 
-function hasClientId(m: NewMessage): m is KeyedMessage {
-  return m.client_id !== null;
+/** The idempotency key: unambiguous whatever characters the parts hold. */
+function clientKey(m: { room_id: string; author_id: string; client_id: string }): string {
+  return `${m.room_id.length}:${m.room_id}${m.author_id.length}:${m.author_id}${m.client_id}`;
 }
 
 /**
- * Messages. Appending takes seqs by incrementing `rooms.last_seq` in the same transaction as
- * the insert: on PostgreSQL the updated row stays locked until commit, so writers of a room
- * queue there and a rolled back append gives its seq back. A batch costs a fixed number of
- * statements (idempotency lookup, seq update, insert, each split only at the parameter
- * limit), never one per message.
+ * A batch with its repeats taken out: `candidates` holds each input whose client_id (if any)
+ * is its first use in the batch; input i is candidate `slot[i]`, or a repeat of it when
+ * `repeat[i]`. Only candidates go to the database; a repeat answers what its first did, with
+ * created=false.
+ */
+interface Deduplicated {
+  candidates: NewMessage[];
+  slot: number[];
+  repeat: boolean[];
+}
+
+function deduplicate(messages: readonly NewMessage[]): Deduplicated {
+  const candidates: NewMessage[] = [];
+  const slot: number[] = [];
+  const repeat: boolean[] = [];
+  let firstByKey: Map<string, number> | undefined;
+  for (const m of messages) {
+    if (m.client_id !== null) {
+      firstByKey ??= new Map();
+      const key = clientKey({ room_id: m.room_id, author_id: m.author_id, client_id: m.client_id });
+      const first = firstByKey.get(key);
+      if (first !== undefined) {
+        slot.push(first);
+        repeat.push(true);
+        continue;
+      }
+      firstByKey.set(key, candidates.length);
+    }
+    slot.push(candidates.push(m) - 1);
+    repeat.push(false);
+  }
+  return { candidates, slot, repeat };
+}
+
+function answer(batch: Deduplicated, resolved: AppendResult[]): AppendResult[] {
+  return batch.slot.map((s, i) => (batch.repeat[i] ? { message: resolved[s]!.message, created: false } : resolved[s]!));
+}
+
+/**
+ * New messages as columns, one array per field: eight parameters for PostgreSQL whatever the
+ * batch size, and cheaper to copy to SQLite's append thread than one object per message.
+ */
+export interface MessageColumns {
+  readonly ids: string[];
+  readonly rooms: string[];
+  readonly authors: string[];
+  readonly bodies: string[];
+  readonly replies: (string | null)[];
+  /** JSON arrays, as stored */
+  readonly mentions: string[];
+  readonly clientIds: (string | null)[];
+  readonly createdAts: number[];
+}
+
+function toColumns(messages: readonly NewMessage[]): MessageColumns {
+  const n = messages.length;
+  const columns: MessageColumns = {
+    ids: new Array<string>(n),
+    rooms: new Array<string>(n),
+    authors: new Array<string>(n),
+    bodies: new Array<string>(n),
+    replies: new Array<string | null>(n),
+    mentions: new Array<string>(n),
+    clientIds: new Array<string | null>(n),
+    createdAts: new Array<number>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    columns.ids[i] = m.id;
+    columns.rooms[i] = m.room_id;
+    columns.authors[i] = m.author_id;
+    columns.bodies[i] = m.body;
+    columns.replies[i] = m.reply_to;
+    columns.mentions[i] = m.mentions.length === 0 ? '[]' : JSON.stringify(m.mentions);
+    columns.clientIds[i] = m.client_id;
+    columns.createdAts[i] = m.created_at;
+  }
+  return columns;
+}
+
+/**
+ * Appends a batch of candidates (no client key twice; `columns` holds the same) in one
+ * transaction and answers one result per candidate: the message stored before under its
+ * key, or the new one.
+ */
+interface AppendPath {
+  appendCandidates(candidates: NewMessage[], columns: MessageColumns): Promise<AppendResult[]>;
+  warmUp?(): void;
+}
+
+/**
+ * Messages. Appending takes seqs by advancing `rooms.last_seq` once per room per batch, in
+ * the same transaction as the inserts, so seqs rise by one per room with no gap or repeat and
+ * a rolled back batch gives its seqs back. The append is the hot path (every push waits for
+ * it) and is written per dialect without the query builder: prepared statements in one
+ * transaction on SQLite's append thread, one statement (one round trip) on PostgreSQL.
  */
 export class KyselyMessageRepository implements MessageRepository {
   private readonly db: Kysely<Database>;
-  private readonly maxParameters: number;
-  private readonly supportsForUpdate: boolean;
+  private readonly path: AppendPath;
 
   constructor(database: StoreDatabase) {
     this.db = database.db;
-    this.maxParameters = database.maxParameters;
-    this.supportsForUpdate = database.supportsForUpdate;
+    if (database.dialect === 'postgres') {
+      this.path = new PostgresAppendPath(database.db);
+    } else {
+      const thread = sqliteAppendThreadOf(database);
+      if (!thread) throw new Error('A SQLite store database comes with its append thread: open it with openSqliteDatabase');
+      this.path = new SqliteAppendPath(thread);
+    }
+  }
+
+  warmUp(): void {
+    this.path.warmUp?.();
   }
 
   async append(message: NewMessage): Promise<AppendResult> {
@@ -69,123 +181,11 @@ export class KyselyMessageRepository implements MessageRepository {
    * One transaction for the whole batch; throws AppError('room_not_found') (storing nothing)
    * when a room does not exist. A client_id this author already used in the room, before or
    * earlier in the batch, yields that first message with created=false.
-   *
-   * The lookup runs before the room is locked, so two writers of the same key can both miss
-   * it; the second then hits the unique index, and the batch is redone in a new transaction,
-   * where the lookup finds the committed row. Each redo settles at least one key, which bounds
-   * the redos by the number of distinct keys.
    */
   async appendMany(messages: NewMessage[]): Promise<AppendResult[]> {
     if (messages.length === 0) return [];
-    const maxRedos = new Set(messages.filter(hasClientId).map(clientKey)).size;
-    for (let redo = 0; ; redo++) {
-      try {
-        return await this.db.transaction().execute((trx) => this.appendIn(trx, messages));
-      } catch (error) {
-        if (redo >= maxRedos || !isUniqueViolation(error, UNIQUE_KEYS.messageClientId)) throw error;
-      }
-    }
-  }
-
-  private async appendIn(trx: Transaction<Database>, messages: NewMessage[]): Promise<AppendResult[]> {
-    const stored = await this.findByClientKeys(trx, messages.filter(hasClientId));
-    const fresh: NewMessage[] = [];
-    const freshByKey = new Map<string, number>();
-    const outcomes = messages.map((m): Outcome => {
-      if (!hasClientId(m)) return { fresh: fresh.push(m) - 1, created: true };
-      const key = clientKey(m);
-      const before = stored.get(key);
-      if (before) return { stored: before };
-      const earlier = freshByKey.get(key);
-      if (earlier !== undefined) return { fresh: earlier, created: false };
-      freshByKey.set(key, fresh.length);
-      return { fresh: fresh.push(m) - 1, created: true };
-    });
-    const seqs = await this.takeSeqs(trx, fresh);
-    const created = fresh.map((m, i): Message => ({
-      id: m.id,
-      room_id: m.room_id,
-      seq: seqs[i]!,
-      author_id: m.author_id,
-      body: m.body,
-      reply_to: m.reply_to,
-      mentions: [...m.mentions],
-      client_id: m.client_id,
-      created_at: m.created_at,
-      edited_at: null,
-      deleted_at: null,
-    }));
-    const rows = created.map(({ edited_at: _e, deleted_at: _d, ...m }) => ({ ...m, mentions: JSON.stringify(m.mentions) }));
-    await insertInChunks(trx, 'messages', rows, this.maxParameters);
-    return outcomes.map((o) => ('stored' in o ? { message: o.stored, created: false } : { message: created[o.fresh]!, created: o.created }));
-  }
-
-  /** Messages already stored under any of these keys, by key. Grouped by (room, author), so
-   *  each OR branch is one seek on the unique index. */
-  private async findByClientKeys(trx: Transaction<Database>, keyed: KeyedMessage[]): Promise<Map<string, Message>> {
-    const found = new Map<string, Message>();
-    // At most three parameters per key (room, author, client_id), fewer when grouped.
-    for (const part of chunk(keyed, Math.floor(this.maxParameters / 3))) {
-      const byAuthor = new Map<string, { room_id: string; author_id: string; client_ids: string[] }>();
-      for (const m of part) {
-        const pair = JSON.stringify([m.room_id, m.author_id]);
-        const group = byAuthor.get(pair) ?? { room_id: m.room_id, author_id: m.author_id, client_ids: [] };
-        group.client_ids.push(m.client_id);
-        byAuthor.set(pair, group);
-      }
-      const rows = await trx
-        .selectFrom('messages')
-        .select(MESSAGE_COLUMNS)
-        .where((eb) =>
-          eb.or(
-            [...byAuthor.values()].map((g) =>
-              eb.and([eb('room_id', '=', g.room_id), eb('author_id', '=', g.author_id), eb('client_id', 'in', g.client_ids)]),
-            ),
-          ),
-        )
-        .execute();
-      for (const row of rows) {
-        if (row.client_id !== null) found.set(clientKey({ ...row, client_id: row.client_id }), toMessage(row));
-      }
-    }
-    return found;
-  }
-
-  /**
-   * Reserves consecutive seqs per room for `fresh`, in order, by one UPDATE per chunk of
-   * rooms. With several rooms on PostgreSQL, their rows are first locked in id order, so two
-   * batches over the same rooms queue instead of deadlocking.
-   */
-  private async takeSeqs(trx: Transaction<Database>, fresh: NewMessage[]): Promise<number[]> {
-    const counts = new Map<string, number>();
-    for (const m of fresh) counts.set(m.room_id, (counts.get(m.room_id) ?? 0) + 1);
-    const next = new Map<string, number>();
-    // Two parameters per room: its id in the CASE and in the IN list; the counts are literals.
-    for (const roomIds of chunk([...counts.keys()].sort(), Math.floor(this.maxParameters / 2))) {
-      if (this.supportsForUpdate && roomIds.length > 1) {
-        await trx.selectFrom('rooms').select('id').where('id', 'in', roomIds).orderBy('id').forUpdate().execute();
-      }
-      const updated = await trx
-        .updateTable('rooms')
-        .set((eb) => {
-          let increment = eb.case('id').when(roomIds[0]!).then(eb.lit(counts.get(roomIds[0]!)!));
-          for (const id of roomIds.slice(1)) increment = increment.when(id).then(eb.lit(counts.get(id)!));
-          return { last_seq: eb('last_seq', '+', increment.end()) };
-        })
-        .where('id', 'in', roomIds)
-        .returning(['id', 'last_seq'])
-        .execute();
-      for (const { id, last_seq } of updated) next.set(id, last_seq - counts.get(id)! + 1);
-      if (updated.length !== roomIds.length) {
-        const missing = roomIds.filter((id) => !next.has(id));
-        throw new AppError('room_not_found', `No such room: ${missing.join(', ')}`);
-      }
-    }
-    return fresh.map((m) => {
-      const seq = next.get(m.room_id)!;
-      next.set(m.room_id, seq + 1);
-      return seq;
-    });
+    const batch = deduplicate(messages);
+    return answer(batch, await this.path.appendCandidates(batch.candidates, toColumns(batch.candidates)));
   }
 
   async findById(id: string): Promise<Message | undefined> {
@@ -228,4 +228,133 @@ export class KyselyMessageRepository implements MessageRepository {
       .executeTakeFirst();
     return row && toMessage(row);
   }
+}
+
+/**
+ * SQLite: the batch goes to the store's append thread (sqlite-append-worker.ts), which runs it
+ * as prepared statements in one transaction and fsyncs the commit there, off the event loop.
+ * It answers per candidate a new seq or the row stored before under its key.
+ */
+class SqliteAppendPath implements AppendPath {
+  private readonly thread: SqliteAppendThread;
+
+  constructor(thread: SqliteAppendThread) {
+    this.thread = thread;
+  }
+
+  warmUp(): void {
+    this.thread.warmUp();
+  }
+
+  async appendCandidates(candidates: NewMessage[], columns: MessageColumns): Promise<AppendResult[]> {
+    const response = await this.thread.append(columns);
+    if ('missingRooms' in response) throw new AppError('room_not_found', `No such room: ${response.missingRooms.join(', ')}`);
+    if ('failure' in response) throw Object.assign(new Error(response.failure.message), response.failure.code ? { code: response.failure.code } : {});
+    return response.outcomes.map((outcome, i) =>
+      typeof outcome === 'number' ? { message: created(candidates[i]!, outcome), created: true } : { message: toMessage(outcome), created: false },
+    );
+  }
+}
+
+/** A row the PostgreSQL append answers: a message stored before under a candidate's key
+ *  (`ord` is the candidate's 1-based place), or one just inserted (`ord` null, id and seq only). */
+type PostgresAppendRow = { ord: number | null } & MessageRow;
+
+/**
+ * PostgreSQL: the whole batch is one statement, so one round trip and its own transaction.
+ * The candidates travel as their columns (unnest: eight parameters whatever the batch size).
+ * In order it finds the messages stored before under the candidates' keys, counts the rest per
+ * room, locks those rooms in id order (two batches over the same rooms queue instead of
+ * deadlocking; writers of a room on other nodes queue on its row, and the UPDATE then reads
+ * the committed last_seq), advances each room's last_seq once, and inserts the rest numbered
+ * from there. A missing room leaves its messages to fail the foreign key, which fails the
+ * statement: room_not_found, nothing stored.
+ *
+ * Two writers of the same new key can both miss it in the lookup; the second then hits the
+ * unique index and the batch is redone, when the lookup finds the committed row. Each redo
+ * settles at least one key, which bounds the redos by the number of keys.
+ */
+class PostgresAppendPath implements AppendPath {
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
+
+  async appendCandidates(candidates: NewMessage[], columns: MessageColumns): Promise<AppendResult[]> {
+    const maxRedos = candidates.filter((m) => m.client_id !== null).length;
+    for (let redo = 0; ; redo++) {
+      try {
+        return await this.appendOnce(candidates, columns);
+      } catch (error) {
+        if (isForeignKeyViolation(error, ROOM_FOREIGN_KEY)) throw new AppError('room_not_found', 'No such room in this batch');
+        if (redo >= maxRedos || !isUniqueViolation(error, UNIQUE_KEYS.messageClientId)) throw error;
+      }
+    }
+  }
+
+  private async appendOnce(candidates: NewMessage[], columns: MessageColumns): Promise<AppendResult[]> {
+    const { ids, rooms, authors, bodies, replies, mentions, clientIds, createdAts } = columns;
+    const { rows } = await sql<PostgresAppendRow>`
+      with input as (
+        select * from unnest(${ids}::text[], ${rooms}::text[], ${authors}::text[], ${bodies}::text[],
+                             ${replies}::text[], ${mentions}::text[], ${clientIds}::text[], ${createdAts}::int8[])
+          with ordinality as t(id, room_id, author_id, body, reply_to, mentions, client_id, created_at, ord)
+      ),
+      existing as (
+        select i.ord, m.*
+        from input i
+        cross join lateral (
+          select ${sql.join(MESSAGE_COLUMNS.map((c) => sql.ref(`messages.${c}`)))} from messages
+          where messages.room_id = i.room_id and messages.author_id = i.author_id
+            and messages.client_id = i.client_id and messages.client_id is not null
+        ) m
+        where i.client_id is not null
+      ),
+      fresh as (select i.* from input i where not exists (select 1 from existing e where e.ord = i.ord)),
+      counts as (select room_id, count(*) as n from fresh group by room_id),
+      locked as materialized (
+        select r.id from rooms r where r.id in (select room_id from counts) order by r.id for no key update
+      ),
+      bumped as (
+        update rooms r set last_seq = r.last_seq + c.n
+        from counts c join locked l on l.id = c.room_id
+        where r.id = c.room_id
+        returning r.id, r.last_seq - c.n as base
+      ),
+      numbered as (
+        select f.*, coalesce(b.base, 0) + row_number() over (partition by f.room_id order by f.ord) as seq
+        from fresh f left join bumped b on b.id = f.room_id
+      ),
+      inserted as (
+        insert into messages (id, room_id, seq, author_id, body, reply_to, mentions, client_id, created_at)
+        select id, room_id, seq, author_id, body, reply_to, mentions, client_id, created_at from numbered
+        returning id, seq
+      )
+      select e.ord, e.id, e.room_id, e.seq, e.author_id, e.body, e.reply_to, e.mentions, e.client_id, e.created_at, e.edited_at, e.deleted_at
+      from existing e
+      union all
+      select null, i.id, null, i.seq, null, null, null, null, null, null, null, null
+      from inserted i
+    `.execute(this.db);
+    const results = new Array<AppendResult>(candidates.length);
+    let indexById: Map<string, number> | undefined;
+    for (const row of rows) {
+      if (row.ord !== null) {
+        results[row.ord - 1] = { message: toMessage(row), created: false };
+      } else {
+        indexById ??= new Map(ids.map((id, i) => [id, i]));
+        const i = indexById.get(row.id)!;
+        results[i] = { message: created(candidates[i]!, row.seq), created: true };
+      }
+    }
+    return results;
+  }
+}
+
+/** pg's error for a foreign key, by the constraint's name. */
+function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint: name } = error as { code?: unknown; constraint?: unknown };
+  return code === PG_FOREIGN_KEY_VIOLATION && name === constraint;
 }

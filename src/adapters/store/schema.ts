@@ -3,6 +3,7 @@ import type { AnnouncementStatus, MailDelivery } from '../../announcements/types
 import type { Role } from '../../domain/types.ts';
 import type { OutboxStatus } from '../../mail/outbox-repository.ts';
 import type { JobStatus } from '../../scheduler/job-repository.ts';
+import type { MailingListTables } from './mailing-list-tables.ts';
 
 /**
  * The tables as Kysely sees them, after every migration. Timestamps are epoch milliseconds
@@ -10,7 +11,7 @@ import type { JobStatus } from '../../scheduler/job-repository.ts';
  * integers on both dialects, so one code path reads and writes them; repositories turn rows
  * into the domain's types and never hand a row out as is.
  */
-export interface Database {
+export interface Database extends MailingListTables {
   users: UsersTable;
   sessions: SessionsTable;
   groups: GroupsTable;

@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { StoreDatabase } from './kysely-store.ts';
+import type { MessageColumns } from './message-repository.ts';
+import type { SqliteAppendRequest, SqliteAppendResponse, SqliteAppendWorkerData } from './sqlite-append-worker.ts';
 import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './schema.ts';
 
-/** How long a statement waits for another process's write lock before SQLITE_BUSY: longer
+/** How long a statement waits for another connection's write lock before SQLITE_BUSY: longer
  *  than any of our transactions, short enough that a stuck lock surfaces as an error. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
@@ -14,12 +17,35 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_MAX_PARAMETERS = 32_766;
 
 /**
+ * How the append thread loads its TypeScript: a worker does not inherit the loader hooks of
+ * the thread that starts it (tsx registered by `--import tsx` or bin/renraku.mjs), so it
+ * registers tsx itself before importing its entry.
+ */
+const APPEND_THREAD_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => {
+  tsx.register();
+  return import(${JSON.stringify(new URL('./sqlite-append-worker.ts', import.meta.url).href)});
+})`;
+
+/** A SQLite store database also has a thread for message appends (see sqlite-append-worker.ts). */
+export interface SqliteStoreDatabase extends StoreDatabase {
+  readonly dialect: 'sqlite';
+  readonly appends: SqliteAppendThread;
+}
+
+/** The append thread when `database` is SQLite, else undefined. */
+export function sqliteAppendThreadOf(database: StoreDatabase): SqliteAppendThread | undefined {
+  return 'appends' in database ? (database as SqliteStoreDatabase).appends : undefined;
+}
+
+/**
  * Opens (creating it and its directory if needed) a SQLite file for the store.
  * WAL lets readers proceed during a write; synchronous=FULL syncs the WAL at every commit,
  * so a message acknowledged after commit survives a power loss, not only a process crash.
- * Kysely drives the single connection through a mutex, so transactions never interleave.
+ * Kysely drives its connection through a mutex, so its transactions never interleave; they
+ * begin IMMEDIATE (statement-cache.ts), so one that reads before it writes waits for the
+ * append thread's write lock instead of failing with SQLITE_BUSY_SNAPSHOT.
  */
-export function openSqliteDatabase(file: string): StoreDatabase {
+export function openSqliteDatabase(file: string): SqliteStoreDatabase {
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   try {
@@ -32,10 +58,86 @@ export function openSqliteDatabase(file: string): StoreDatabase {
     sqlite.close();
     throw error;
   }
+  const appends = new SqliteAppendThread({ file: sqlite.name, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  const connection = withStatementCache(sqlite);
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({
+        database: {
+          prepare: connection.prepare,
+          close: () => {
+            appends.close();
+            connection.close();
+          },
+        },
+      }),
+    }),
     dialect: 'sqlite',
     maxParameters: SQLITE_MAX_PARAMETERS,
     supportsForUpdate: false,
+    appends,
   };
+}
+
+type Pending = { resolve: (response: SqliteAppendResponse) => void; reject: (error: unknown) => void };
+
+/**
+ * The main thread's side of the append thread: started by warmUp() or the first append, it
+ * answers the batches in the order they were sent, and keeps the process alive only while one
+ * is unanswered. If the thread dies, the batches it held fail and the next append starts a
+ * new one. close() lets it answer what it holds, close its connection and end.
+ */
+export class SqliteAppendThread {
+  private readonly config: SqliteAppendWorkerData;
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(config: SqliteAppendWorkerData) {
+    this.config = config;
+  }
+
+  /** Starts the thread unless it runs (or the store is closed). */
+  warmUp(): void {
+    if (!this.closed) this.worker ??= this.start();
+  }
+
+  append(candidates: MessageColumns): Promise<SqliteAppendResponse> {
+    if (this.closed) return Promise.reject(new Error('The SQLite store is closed'));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise<SqliteAppendResponse>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, candidates } satisfies SqliteAppendRequest);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.worker?.postMessage('close' satisfies SqliteAppendRequest);
+  }
+
+  private start(): Worker {
+    const worker = new Worker(APPEND_THREAD_BOOT, { eval: true, workerData: this.config });
+    worker.unref();
+    worker.on('message', (response: SqliteAppendResponse) => {
+      const pending = this.pending.get(response.id);
+      this.pending.delete(response.id);
+      if (this.pending.size === 0) worker.unref();
+      pending?.resolve(response);
+    });
+    worker.on('error', (error) => this.lost(worker, error));
+    worker.on('exit', (code) => this.lost(worker, new Error(`The SQLite append thread ended (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private lost(worker: Worker, error: unknown): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
 }

@@ -10,6 +10,11 @@ const MAX_CACHED_STATEMENTS = 256;
  * for `prepare(sql)` on every query, and better-sqlite3 compiles the SQL each time, which costs
  * more than running most of our queries. Safe because Kysely runs one query at a time on the
  * single connection and never streams (a statement is never in use twice at once).
+ *
+ * Kysely's `begin` is run as `begin immediate`: the message append thread writes through a
+ * second connection, and a deferred transaction that reads and then writes after that thread
+ * committed would fail with SQLITE_BUSY_SNAPSHOT (the busy timeout does not apply to it);
+ * taking the write lock at begin makes it wait for the lock instead.
  */
 export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
@@ -18,7 +23,9 @@ export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDataba
       cache.clear();
       sqlite.close();
     },
-    prepare: (sql: string) => {
+    prepare: (text: string) => {
+      // Kysely begins transactions DEFERRED; see above.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (statement) {
         // Refresh its place: the Map's insertion order is the eviction order.

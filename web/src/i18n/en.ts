@@ -48,6 +48,7 @@ export const en = {
   'group.members': 'Members',
   'group.invites': 'Invite',
   'group.announcements': 'Announcements',
+  'group.list': 'Mail',
   'group.noRooms': 'No rooms yet.',
   'group.newRoom': 'New room',
   'group.roomName': 'Room name',

@@ -50,6 +50,7 @@ export const ja: Record<MessageKey, string> = {
   'group.members': 'メンバー',
   'group.invites': '招待',
   'group.announcements': '連絡',
+  'group.list': 'メール',
   'group.noRooms': 'トークルームはまだありません。',
   'group.newRoom': '新しいトークルーム',
   'group.roomName': 'ルーム名',

@@ -2,7 +2,7 @@
  * The client's screens as hash routes (`/#/…`): the server serves one page at `/` and needs
  * no fallback, and an invitation link `/#/invite/<code>` survives sign-up on the way.
  */
-export type GroupTab = 'rooms' | 'members' | 'invites' | 'announcements';
+export type GroupTab = 'rooms' | 'members' | 'invites' | 'announcements' | 'list';
 
 export type Route =
   | { name: 'home' }
@@ -14,9 +14,11 @@ export type Route =
   | { name: 'compose'; groupId: string; draftId?: string }
   | { name: 'announcement'; id: string }
   | { name: 'settings' }
+  /** The operators' page (web/src/operators): the operator token, not a session, opens it. */
+  | { name: 'operators' }
   | { name: 'notFound'; path: string };
 
-const TABS: readonly GroupTab[] = ['rooms', 'members', 'invites', 'announcements'];
+const TABS: readonly GroupTab[] = ['rooms', 'members', 'invites', 'announcements', 'list'];
 
 /** `#/g/<id>/r/<room>` → route. Unknown paths are `notFound`, never an exception. */
 export function parseHash(hash: string): Route {
@@ -29,6 +31,7 @@ export function parseHash(hash: string): Route {
   if (a === 'signin' && parts.length === 1) return next ? { name: 'signin', next } : { name: 'signin' };
   if (a === 'signup' && parts.length === 1) return next ? { name: 'signup', next } : { name: 'signup' };
   if (a === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (a === 'operators' && parts.length === 1) return { name: 'operators' };
   if (a === 'invite' && b && parts.length === 2) return { name: 'invite', code: b };
   // The path of the read links in announcement mail (src/http/routes/announcement-routes.ts).
   if (a === 'announcements' && b && parts.length === 2) return { name: 'announcement', id: b };
@@ -51,6 +54,7 @@ export function hrefOf(route: Route): string {
     case 'signin': return withNext('#/signin', route.next);
     case 'signup': return withNext('#/signup', route.next);
     case 'settings': return '#/settings';
+    case 'operators': return '#/operators';
     case 'invite': return `#/invite/${e(route.code)}`;
     case 'group': return route.tab === 'rooms' ? `#/g/${e(route.groupId)}` : `#/g/${e(route.groupId)}/${route.tab}`;
     case 'room': return `#/g/${e(route.groupId)}/r/${e(route.roomId)}`;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Group } from '../api/types.ts';
 import { useApp, useSession, useT } from '../app-context.ts';
 import { useObservable } from '../lib/use-observable.ts';
@@ -9,10 +9,10 @@ import { UnreadBadge } from '../ui/unread-badge.tsx';
 import { MembersPanel } from './members-panel.tsx';
 import { RoomsPanel } from './rooms-panel.tsx';
 
-const TABS: readonly GroupTab[] = ['rooms', 'announcements', 'members', 'invites'];
+const TABS: readonly GroupTab[] = ['rooms', 'announcements', 'members', 'invites', 'list'];
 
-/** A group's home: its rooms (with unread counts), announcements, members and roles, and
- *  invitations. The announcement and invitation panels load on first use. */
+/** A group's home: its rooms (with unread counts), announcements, members and roles,
+ *  invitations and the mailing list. The announcement, invitation and list panels load on first use. */
 export function GroupScreen({ groupId, tab }: { groupId: string; tab: GroupTab }) {
   const { t, error: errorText } = useT();
   const { api } = useApp();
@@ -22,6 +22,11 @@ export function GroupScreen({ groupId, tab }: { groupId: string; tab: GroupTab }
   const [group, setGroup] = useState<Group | undefined>(() => groups?.find((g) => g.id === groupId));
   const [error, setError] = useState<string | undefined>(undefined);
   const [removed, setRemoved] = useState(false);
+  const tabs = useRef<HTMLElement>(null);
+  // On a narrow phone the tab bar scrolls sideways: keep the open tab in view.
+  useEffect(() => {
+    tabs.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [tab]);
 
   useEffect(() => {
     api.group(groupId).then(({ group: g }) => setGroup(g), (e: { code?: string }) => setError(errorText(e.code ?? 'internal')));
@@ -31,11 +36,11 @@ export function GroupScreen({ groupId, tab }: { groupId: string; tab: GroupTab }
   }, [groupId]);
 
   const title = group?.name ?? t('common.loading');
-  const labels: Record<GroupTab, string> = { rooms: t('group.rooms'), members: t('group.members'), invites: t('group.invites'), announcements: t('group.announcements') };
+  const labels: Record<GroupTab, string> = { rooms: t('group.rooms'), members: t('group.members'), invites: t('group.invites'), announcements: t('group.announcements'), list: t('group.list') };
   return (
     <div class="screen">
       <TopBar title={title} back="#/" />
-      <nav class="tabs" aria-label={title}>
+      <nav class="tabs" ref={tabs} aria-label={title}>
         {TABS.map((name) => (
           <a key={name} class="tab" href={hrefOf({ name: 'group', groupId, tab: name })} aria-current={name === tab ? 'page' : undefined}>
             {labels[name]}{name === 'announcements' && <UnreadBadge count={announcementsUnread} />}
@@ -52,6 +57,9 @@ export function GroupScreen({ groupId, tab }: { groupId: string; tab: GroupTab }
         )}
         {group && !removed && tab === 'invites' && (
           <Lazy load={() => import('./invites-panel.tsx').then((m) => m.InvitesPanel)} props={{ group }} />
+        )}
+        {group && !removed && tab === 'list' && (
+          <Lazy load={() => import('../lists/list-panel.tsx').then((m) => m.ListPanel)} props={{ group }} />
         )}
       </main>
     </div>

@@ -3,6 +3,8 @@ import { core } from './0001-core.ts';
 import { jobs } from './0002-jobs.ts';
 import { outbox } from './0003-outbox.ts';
 import { announcements } from './0004-announcements.ts';
+import { mailingList } from './0005-mailing-list.ts';
+import { mailFeedback } from './0006-mail-feedback.ts';
 
 /**
  * Every migration, in the order it runs (Kysely orders by name, so names start with a
@@ -14,6 +16,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-jobs': jobs,
   '0003-outbox': outbox,
   '0004-announcements': announcements,
+  '0005-mailing-list': mailingList,
+  '0006-mail-feedback': mailFeedback,
 });
 
 export const migrationProvider: MigrationProvider = Object.freeze({

@@ -1,0 +1,4 @@
+import { onSqlite } from './dialect-suites.ts';
+import { feedbackContract } from './feedback-contract.ts';
+
+onSqlite(feedbackContract);
