@@ -48,6 +48,7 @@ import { registerHousekeeping } from '../scheduler/housekeeping.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createRealtime, type Realtime } from '../socket/realtime.ts';
 import { AdminSocket, adminSocketPath } from '../ops/admin-socket.ts';
+import { ObservedBus } from '../ops/observed-bus.ts';
 import { Ops } from '../ops/ops.ts';
 import { opsRoutes } from '../http/routes/ops-routes.ts';
 import { loadOrCreateSecret } from './secret.ts';
@@ -116,13 +117,15 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const tokens = new SocketTokens(secret, LIMITS.socketTokenTtlMs, () => clock.now());
   const nodeId = options.nodeId ?? newNodeId();
   const backend = options.bus ? { bus: options.bus, directory: options.directory } : await openClusterBackend(config, nodeId, logger);
-  const bus = backend.bus;
+  const bus = new ObservedBus(backend.bus);
   const pubsub = new PubSub({ bus, logger });
   const ops = new Ops({
     config, logger, clock, timers: systemTimers, nodeId, startedAt: clock.now(), pubsub, store,
     realtime: { stats: () => realtime.stats() }, nodes: () => registry?.live(),
     self: () => ({ id: nodeId, address, started_at: startedAt, connections: realtime.stats().connections, heartbeat_at: clock.now() }),
   });
+  bus.observe(ops.metrics);
+  pubsub.observe(ops.metrics);
   const accounts = new AccountService({ store, clock, ids, tokens });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });
@@ -139,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   // Every kind of address the SMTP server accepts; any other recipient is refused at RCPT.
   const inboundHandlers: InboundHandler[] = [lists.handler, ...feedbackHandlers];
   const smtp = config.smtpPort === 0 ? undefined : new InboundSmtpServer({
-    handlers: inboundHandlers, repository: store.inbound, ids, clock, logger, maxBytes: config.smtpMaxBytes, hostname: config.listDomain,
+    handlers: inboundHandlers, repository: store.inbound, ids, clock, logger, maxBytes: config.smtpMaxBytes, hostname: config.listDomain, metrics: ops.metrics,
   });
   if (smtp !== undefined) registerInboundJobs(scheduler, { processor: smtp.processor, repository: store.inbound, clock });
 
@@ -167,7 +170,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   let draining = false;
   const auth = createAuth(accounts, config.publicUrl);
   const deps: RouteDeps = { config, auth, accounts, groups, talk, store };
-  const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept) });
+  const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept), metrics: ops.metrics });
   await realtime.ready;
   let address = '';
   const startedAt = clock.now();

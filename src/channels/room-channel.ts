@@ -1,4 +1,5 @@
 import { LIMITS } from '../config/limits.ts';
+import type { RealtimeMetrics } from '../ops/realtime-metrics.ts';
 import { AppError } from '../domain/app-error.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../domain/store.ts';
@@ -28,6 +29,8 @@ export interface RoomChannelDeps {
   reads?: SharedReads;
   /** Reads seq gaps from the store, so `msg` broadcasts reach the client in order with none missing (cluster). */
   gaps?: SeqGapFiller;
+  /** Recovery sizes are counted here (operations' metrics). */
+  metrics?: RealtimeMetrics;
 }
 
 const EVENTS_IN = ['msg:new', 'msg:edit', 'msg:delete', 'read', 'typing', 'history'] as const;
@@ -78,6 +81,7 @@ export class RoomChannel implements Channel {
       const recover = () => talk.recover(room, lastSeq);
       const recovery = await (reads ? reads.read(`recover\n${roomId}\n${lastSeq}`, recover) : recover());
       response = { last_seq: recovery.last_seq, messages: recovery.messages, recovered: recovery.recovered };
+      this.deps.metrics?.recovered(recovery.messages.length);
     } else {
       const newest = () => store.rooms.findById(roomId).then((fresh) => fresh?.last_seq ?? room.last_seq);
       response = { last_seq: await (reads ? reads.read(`last_seq\n${roomId}`, newest) : newest()) };

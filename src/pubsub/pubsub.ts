@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RealtimeMetrics } from '../ops/realtime-metrics.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { v2JsonSerializer } from '../protocol/v2-json-serializer.ts';
 import type { Bus, BusMessage } from './bus.ts';
@@ -71,6 +72,9 @@ export class PubSub implements Notifier {
   /** Resolves once revocations from other nodes are received. */
   readonly ready: Promise<void>;
 
+  /** Set once operations exist (built after PubSub); times each local fan-out. */
+  private metrics: RealtimeMetrics | undefined;
+
   constructor(deps: { bus: Bus; logger?: Logger }) {
     this.bus = deps.bus;
     this.logger = deps.logger;
@@ -136,6 +140,11 @@ export class PubSub implements Notifier {
     return this.bus.onResync?.(listener) ?? (() => {});
   }
 
+  /** Reports every local fan-out (duration and recipients) to `metrics` from now on. */
+  observe(metrics: RealtimeMetrics): void {
+    this.metrics = metrics;
+  }
+
   /** Local subscribers of a topic (for stats and tests). */
   subscriberCount(topic: string): number {
     return this.topics.get(topic)?.handlers.size ?? 0;
@@ -152,6 +161,14 @@ export class PubSub implements Notifier {
   }
 
   private deliver(handlers: Map<number, DeliveryHandler>, message: BusMessage, exclude: number | undefined): void {
+    const metrics = this.metrics;
+    if (metrics === undefined) return this.deliverAll(handlers, message, exclude);
+    const started = performance.now();
+    this.deliverAll(handlers, message, exclude);
+    metrics.fanOut((performance.now() - started) / 1000, handlers.size);
+  }
+
+  private deliverAll(handlers: Map<number, DeliveryHandler>, message: BusMessage, exclude: number | undefined): void {
     if (exclude === undefined) {
       for (const handler of handlers.values()) this.deliverOne(handler, message);
       return;

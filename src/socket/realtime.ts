@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ChannelRouter, type ChannelRoute } from '../channels/channel-router.ts';
@@ -45,6 +46,8 @@ export interface RealtimeDeps {
   unreadAnnouncements?: UnreadAnnouncements;
   /** Operations' count of every connection and frame (src/ops/connection-table.ts): wraps `accept` once. */
   observeConnections?: (accept: AcceptConnection) => AcceptConnection;
+  /** Joins, leaves, rate limits, slow-client cut-offs and recovery sizes (operations' metrics). */
+  metrics?: RealtimeMetrics;
 }
 
 export interface Realtime {
@@ -88,7 +91,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const cache = new JoinCache({ store, clock });
   const reads = new SharedReads();
   // One deps object for all room channels (not one per join).
-  const roomDeps = { talk, store, pubsub, presence, typing, clock, gaps, cache, reads };
+  const metrics = deps.metrics ?? NO_REALTIME_METRICS;
+  const roomDeps = { talk, store, pubsub, presence, typing, clock, gaps, cache, reads, metrics };
   const router = new ChannelRouter([
     { prefix: 'room:', create: () => new RoomChannel(roomDeps) },
     { prefix: 'group:', create: () => new GroupChannel({ store, pubsub }) },
@@ -115,7 +119,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   // The session is the connection's handler: no per-connection closures.
   const accept: AcceptConnection = (connection, userId) => {
     const session = new SocketSession({
-      connection, userId, router, clock, logger, onClosed,
+      connection, userId, router, clock, logger, onClosed, metrics,
       ...(deps.messageBurst !== undefined ? { messageBurst: deps.messageBurst } : {}),
       ...(deps.messageRatePerSecond !== undefined ? { messageRefillPerSecond: deps.messageRatePerSecond } : {}),
     });
@@ -137,7 +141,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     for (const session of sessions) session.resync();
   });
   const requests = new NodeRequests({ bus: deps.bus, nodeId: deps.nodeId, timers, logger });
-  const transportOptions = { tokens: deps.tokens, accept: deps.observeConnections?.(accept) ?? accept, clock, timers, logger };
+  const transportOptions = { tokens: deps.tokens, accept: deps.observeConnections?.(accept) ?? accept, clock, timers, logger, metrics };
   const websocket = new WebSocketTransport(transportOptions);
   const longPoll = new LongPollTransport({
     ...transportOptions,

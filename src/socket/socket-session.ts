@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
 import type { Channel, ChannelContext, JoinResult } from '../channels/channel.ts';
 import type { ChannelRouter } from '../channels/channel-router.ts';
 import { LIMITS } from '../config/limits.ts';
@@ -26,6 +27,8 @@ export interface SocketSessionDeps {
   /** Per-socket message rate; defaults to LIMITS.messageBurst / messageRefillPerSecond. */
   messageBurst?: number;
   messageRefillPerSecond?: number;
+  /** Joins, leaves and rate-limit refusals are counted here (operations' metrics). */
+  metrics?: RealtimeMetrics;
 }
 
 /** A joined topic: its channel, the join_ref that owns it, and the context it writes through. */
@@ -61,6 +64,7 @@ export class SocketSession implements ConnectionHandler {
   private readonly connection: Connection;
   private readonly router: ChannelRouter;
   private readonly baseLogger: Logger;
+  private readonly metrics: RealtimeMetrics;
   private childLogger: Logger | undefined;
   private readonly onClosed: ((session: SocketSession) => void) | undefined;
   private readonly channels = new Map<string, Joined>();
@@ -85,6 +89,7 @@ export class SocketSession implements ConnectionHandler {
     this.userId = deps.userId;
     this.router = deps.router;
     this.baseLogger = deps.logger;
+    this.metrics = deps.metrics ?? NO_REALTIME_METRICS;
     this.onClosed = deps.onClosed;
     this.clock = deps.clock;
     this.messageBurst = deps.messageBurst ?? LIMITS.messageBurst;
@@ -191,7 +196,10 @@ export class SocketSession implements ConnectionHandler {
     if (isStale(frame, joined)) return;
     if (Buffer.isBuffer(frame.payload)) return this.replyError(frame.joinRef, frame.ref, frame.topic, binaryRefused());
     const wait = this.takeMessage();
-    if (wait > 0) return this.replyError(frame.joinRef, frame.ref, frame.topic, rateLimited(wait));
+    if (wait > 0) {
+      this.metrics.rateLimited('message');
+      return this.replyError(frame.joinRef, frame.ref, frame.topic, rateLimited(wait));
+    }
     if (joined.channel.pipelines?.(frame.event, frame.payload)) {
       // Its order is fixed once handleIn has started; the answer comes when it is stored.
       this.inFlight++;
@@ -211,15 +219,18 @@ export class SocketSession implements ConnectionHandler {
 
   private async join(frame: Frame | BinaryFrame): Promise<void> {
     const { joinRef, ref, topic } = frame;
-    if (Buffer.isBuffer(frame.payload)) return this.replyError(joinRef, ref, topic, binaryRefused());
+    if (Buffer.isBuffer(frame.payload)) return this.refuseJoin(joinRef, ref, topic, binaryRefused());
     const route = this.router.match(topic);
-    if (!route) return this.replyError(joinRef, ref, topic, new AppError('unmatched_topic'));
+    if (!route) return this.refuseJoin(joinRef, ref, topic, new AppError('unmatched_topic'));
     const existing = this.channels.get(topic);
     if (this.channels.size - (existing ? 1 : 0) >= LIMITS.maxChannelsPerSocket) {
-      return this.replyError(joinRef, ref, topic, new AppError('too_many_channels'));
+      return this.refuseJoin(joinRef, ref, topic, new AppError('too_many_channels'));
     }
     const wait = this.takeJoin();
-    if (wait > 0) return this.replyError(joinRef, ref, topic, rateLimited(wait));
+    if (wait > 0) {
+      this.metrics.rateLimited('join');
+      return this.refuseJoin(joinRef, ref, topic, rateLimited(wait));
+    }
     if (existing) this.closeChannel(topic, existing, true);
 
     const channel = route.create();
@@ -232,18 +243,19 @@ export class SocketSession implements ConnectionHandler {
       result = await channel.join(ctx, frame.payload);
     } catch (err) {
       this.release(channel, ctx);
-      return this.replyError(joinRef, ref, topic, err);
+      return this.refuseJoin(joinRef, ref, topic, err);
     } finally {
       this.revokedWhileJoining = undefined;
     }
     if (this.ended) return this.release(channel, ctx);
     if (channel.groupId !== undefined && revoked.has(channel.groupId)) {
       this.release(channel, ctx);
-      return this.replyError(joinRef, ref, topic, new AppError('not_member'));
+      return this.refuseJoin(joinRef, ref, topic, new AppError('not_member'));
     }
     const joined: Joined = { joinRef, channel, ctx };
     this.channels.set(topic, joined);
     this.reply(joinRef, ref, topic, 'ok', result.response);
+    this.metrics.join('ok');
     try {
       result.afterReply?.();
     } catch (err) {
@@ -254,9 +266,15 @@ export class SocketSession implements ConnectionHandler {
     if (this.resyncs !== resyncs) this.errorChannel(topic, joined, 'resync');
   }
 
+  private refuseJoin(joinRef: string | null, ref: string | null, topic: string, err: unknown): void {
+    this.metrics.join('error');
+    this.replyError(joinRef, ref, topic, err);
+  }
+
   private async leave(frame: Frame | BinaryFrame): Promise<void> {
     const joined = this.channels.get(frame.topic);
     if (joined && isStale(frame, joined)) return;
+    if (joined) this.metrics.leave();
     this.reply(frame.joinRef, frame.ref, frame.topic, 'ok', {});
     if (joined) this.closeChannel(frame.topic, joined, true);
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RealtimeMetrics } from '../ops/realtime-metrics.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { LIMITS } from '../config/limits.ts';
@@ -28,6 +29,8 @@ export interface LongPollTransportOptions {
   nodeId?: string;
   /** In a cluster: carries a request for another node's session to that node (over the bus). */
   forward?: LongPollForwarder;
+  /** Slow-consumer cut-offs are counted here (operations' metrics). */
+  metrics?: RealtimeMetrics;
 }
 
 /** A LongPoll request for a session that lives on another node, as it travels there. */
@@ -49,6 +52,8 @@ class LongPollSession implements Connection {
   private queuedBytes = 0;
   private waiter: PollWaiter | undefined;
   private flushScheduled = false;
+  /** Cut off for queueing too much (counted by the transport when it ends). */
+  slow = false;
   private readonly end: (session: LongPollSession, code: number, reason: string) => void;
 
   constructor(token: string, now: number, end: (session: LongPollSession, code: number, reason: string) => void) {
@@ -72,6 +77,7 @@ class LongPollSession implements Connection {
     this.queue.push(text);
     this.queuedBytes += text.length;
     if (this.queue.length > LIMITS.longPollMaxQueued) {
+      this.slow = true;
       this.close(CLOSE_CODES.policyViolation, 'slow consumer: too many frames queued');
       return;
     }
@@ -274,6 +280,7 @@ export class LongPollTransport {
   }
 
   private end(session: LongPollSession, code: number, reason: string): void {
+    if (session.slow) this.options.metrics?.slowClientCut();
     if (this.sessions.get(session.token) !== session) return;
     this.sessions.delete(session.token);
     session.answer({ status: 410 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -22,6 +23,8 @@ export interface WebSocketTransportOptions {
   logger: Logger;
   /** Defaults to LIMITS.idleTimeoutMs. */
   idleTimeoutMs?: number;
+  /** Slow-consumer cut-offs are counted here (operations' metrics). */
+  metrics?: RealtimeMetrics;
 }
 
 /** The part of `ws`'s Sender this transport checks; @types/ws leaves it out. */
@@ -101,6 +104,7 @@ class WebSocketConnection implements Connection {
     }
     if (this.bufferedAmount > LIMITS.maxBufferedBytes) {
       this.owner.logger.warn({ connection: this.id, buffered: this.bufferedAmount }, 'websocket: slow consumer terminated');
+      this.owner.metrics.slowClientCut();
       this.queued = undefined;
       this.queuedBytes = 0;
       ws.terminate();
@@ -159,6 +163,8 @@ export class WebSocketTransport {
   readonly frames = new WireFrames();
   /** @internal */
   readonly logger: Logger;
+  /** @internal */
+  readonly metrics: RealtimeMetrics;
   /** Connections with frames queued this turn, and whether the flush is scheduled. */
   private flushing: WebSocketConnection[] = [];
   private flushScheduled = false;
@@ -179,6 +185,7 @@ export class WebSocketTransport {
     this.options = options;
     this.idleTimeoutMs = options.idleTimeoutMs ?? LIMITS.idleTimeoutMs;
     this.logger = options.logger;
+    this.metrics = options.metrics ?? NO_REALTIME_METRICS;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: LIMITS.maxFrameBytes,

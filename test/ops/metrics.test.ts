@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import nodemailer from 'nodemailer';
+import { freePort } from '../support/free-port.ts';
 import { connect, join, push } from '../support/phoenix-helpers.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { startTestServer } from '../support/test-server.ts';
@@ -118,4 +120,58 @@ test('without RENRAKU_OPERATOR_TOKEN, /metrics and /api/ops are off', async () =
   } finally {
     await server.stop();
   }
+});
+
+describe('/metrics from the hot path: joins, leaves, fan-out, recovery, rate limits, bus and SMTP', () => {
+  let node: OpsNode;
+
+  before(async () => {
+    // A burst of 3 messages per socket, so the fourth push in a row is refused by the rate limit.
+    node = await startOpsNode({ env: { RENRAKU_SMTP_PORT: String(await freePort()), RENRAKU_MESSAGE_BURST: '3', RENRAKU_MESSAGE_RATE: '1' } });
+  });
+  after(async () => {
+    await node.stop();
+  });
+
+  test('each series moves with the traffic that feeds it', async () => {
+    const owner = await node.signup('Hot owner');
+    const outsider = await node.signup('Hot outsider');
+    const group = await node.createGroup(owner);
+    const room = await node.createRoom(owner, group.id);
+
+    const socket = connect(node.wsUrl, owner.socketToken, 'websocket');
+    const stranger = connect(node.wsUrl, outsider.socketToken, 'websocket');
+    try {
+      const channel = socket.channel(`room:${room.id}`, {});
+      await join(channel);
+      for (let i = 0; i < 3; i++) await push(channel, 'msg:new', { body: `hot ${i}`, client_id: `hot-${i}` });
+      await assert.rejects(push(channel, 'msg:new', { body: 'one too many', client_id: 'hot-x' }), /rate_limited/);
+      await new Promise<void>((resolve) => channel.leave().receive('ok', () => resolve()));
+      // Rejoining with last_seq 1 recovers the two messages after it.
+      const again = socket.channel(`room:${room.id}`, { last_seq: 1 });
+      const rejoined = await join(again);
+      assert.equal(rejoined.messages.length, 2);
+      await assert.rejects(join(stranger.channel(`room:${room.id}`, {})), /not_member/);
+
+      const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: node.app.smtp!.port, secure: false, ignoreTLS: true });
+      await assert.rejects(mailer.sendMail({ from: 'someone@example.org', to: 'nobody@elsewhere.example', subject: 'relay?', text: 'no' }), /550/);
+      mailer.close();
+
+      const text = (await node.request('GET', '/metrics', { token: OPERATOR_TOKEN })).body as string;
+      assert.equal(series(text, 'renraku_channel_joins_total{outcome="ok"}'), 2);
+      assert.equal(series(text, 'renraku_channel_joins_total{outcome="error"}'), 1);
+      assert.equal(series(text, 'renraku_channel_leaves_total'), 1);
+      assert.equal(series(text, 'renraku_rate_limited_total{kind="message"}'), 1);
+      assert.equal(series(text, 'renraku_recovery_messages_count'), 1);
+      assert.equal(series(text, 'renraku_recovery_messages_sum'), 2);
+      assert.ok(series(text, 'renraku_fanout_recipients_total')! >= 3, 'three messages reached the one subscriber');
+      assert.ok(series(text, 'renraku_fanout_duration_seconds_count')! >= 3);
+      assert.ok(series(text, 'renraku_bus_publish_seconds_count')! >= 3, 'every broadcast is published on the bus');
+      assert.equal(series(text, 'renraku_smtp_sessions_total'), 1);
+      assert.equal(series(text, 'renraku_smtp_rejections_total{reason="550"}'), 1);
+    } finally {
+      socket.disconnect();
+      stranger.disconnect();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
+import type { RealtimeMetrics } from '../../ops/realtime-metrics.ts';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
@@ -30,6 +31,8 @@ export interface InboundSmtpOptions {
    * kills itself here. Not for production use.
    */
   afterCommit?: (messageId: string) => void;
+  /** Sessions and refusals are counted here (operations' metrics). */
+  metrics?: RealtimeMetrics;
 }
 
 /** An SMTP reply carried by an Error, as smtp-server expects it. */
@@ -70,14 +73,24 @@ export class InboundSmtpServer {
       socketTimeout: LIMITS.inboundSocketTimeoutMs,
       maxClients: LIMITS.inboundMaxClients,
       closeTimeout: 1_000,
+      onConnect: (_session, callback) => {
+        options.metrics?.smtpSession();
+        callback();
+      },
       onRcptTo: (address, session, callback) => {
-        this.resolve(address.address, session).then((error) => callback(error ?? undefined), (err: unknown) => {
+        this.resolve(address.address, session).then((error) => {
+          if (error) this.refused(error);
+          callback(error ?? undefined);
+        }, (err: unknown) => {
           options.logger.error({ err }, 'inbound smtp: resolving a recipient failed');
           callback(reply(451, '4.3.0 Temporary failure, try again later'));
         });
       },
       onData: (stream, session, callback) => {
-        this.receive(stream, session).then((message) => callback(null, message), (err: Error) => callback(err));
+        this.receive(stream, session).then((message) => callback(null, message), (err: Error) => {
+          this.refused(err);
+          callback(err);
+        });
       },
     });
     this.server.on('error', (err) => options.logger.warn({ err }, 'inbound smtp: connection error'));
@@ -85,6 +98,11 @@ export class InboundSmtpServer {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
+  }
+
+  private refused(err: Error): void {
+    const code = (err as { responseCode?: unknown }).responseCode;
+    this.options.metrics?.smtpRejected(typeof code === 'number' ? String(code) : 'error');
   }
 
   /** The port it listens on (after listen()). */

@@ -151,7 +151,7 @@ function RoomView({ room, groupId }: { room: RoomSession; groupId: string }) {
     <div class="screen room">
       <TopBar title={title} back={hrefOf({ name: 'group', groupId, tab: 'rooms' })}>
         <button class="chip" type="button" aria-expanded={showOnline} onClick={() => setShowOnline(!showOnline)}>
-          <span class="dot" aria-hidden="true" />{t('room.online', { n: state.online.length })}
+          <span class="dot" aria-hidden="true" />{t('room.online', { n: state.crowd ?? state.online.length })}
         </button>
       </TopBar>
       {showOnline && (

@@ -22,6 +22,8 @@ export interface RoomState {
   /** What the last reconnect brought back: the "missed while disconnected" line and count. */
   missed?: { count: number; fromSeq: number; complete: boolean };
   online: readonly { id: string; name: string }[];
+  /** In a crowded room the server sends only a count (`presence_count`), no list: undefined otherwise. */
+  crowd?: number | undefined;
   typing: readonly string[];
   pending: readonly OutboxItem[];
 }
@@ -108,8 +110,10 @@ export class RoomSession {
     const presence = new Presence(channel);
     presence.onSync(() => {
       const online = presence.list((id: string, { metas }: { metas: { name?: string }[] }) => ({ id, name: metas[0]?.name ?? '' }));
-      this.publish({ online });
+      // A list again means the room is no longer crowded: the count gives way to it.
+      this.publish(online.length > 0 ? { online, crowd: undefined } : { online });
     });
+    channel.on('presence_count', ({ count }: { count: number }) => this.publish({ crowd: count }));
     void this.loadFirstPage().finally(() => {
       if (this.closed) return;
       channel.join(CLIENT_LIMITS.pushTimeoutMs)
