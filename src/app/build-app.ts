@@ -125,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
     self: () => ({ id: nodeId, address, started_at: startedAt, connections: realtime.stats().connections, heartbeat_at: clock.now() }),
   });
   bus.observe(ops.metrics);
+  store.observeQueries?.((seconds, failed) => ops.metrics.storeQuery(seconds, failed));
   pubsub.observe(ops.metrics);
   const accounts = new AccountService({ store, clock, ids, tokens });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });

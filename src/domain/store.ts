@@ -40,6 +40,8 @@ export interface Store {
   readonly feedback: FeedbackRepository;
   /** Apply pending migrations; returns the names applied now (empty when up to date). */
   migrate(): Promise<string[]>;
+  /** Tells `listener` the duration of each query from now on (metrics); optional. */
+  observeQueries?(listener: (seconds: number, failed: boolean) => void): void;
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -54,6 +54,7 @@ export class OpsMetrics implements RealtimeMetrics {
   private readonly busReconnects: Counter;
   private readonly smtpSessions: Counter;
   private readonly smtpRejections: Counter<'reason'>;
+  private readonly storeQueries: Histogram<'outcome'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -141,6 +142,7 @@ export class OpsMetrics implements RealtimeMetrics {
     this.busReceiveSeconds = new Histogram({ name: `${PREFIX}bus_receive_lag_seconds`, help: 'From publish on another node to receipt here.', buckets: LATENCY_BUCKETS, registers });
     this.busReconnects = new Counter({ name: `${PREFIX}bus_reconnects_total`, help: 'Reconnections of the cluster bus.', registers });
     this.smtpSessions = new Counter({ name: `${PREFIX}smtp_sessions_total`, help: 'Inbound SMTP sessions opened.', registers });
+    this.storeQueries = new Histogram({ name: `${PREFIX}store_query_seconds`, help: 'Store queries run through Kysely (SQLite appends on their own thread excluded), by outcome.', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers });
     this.smtpRejections = new Counter({ name: `${PREFIX}smtp_rejections_total`, help: 'Inbound SMTP recipients or messages refused, by reason.', labelNames: ['reason'], registers });
   }
 
@@ -210,5 +212,10 @@ export class OpsMetrics implements RealtimeMetrics {
 
   smtpRejected(reason: string): void {
     this.smtpRejections.inc({ reason });
+  }
+
+  /** One store query took `seconds` (failed or not). */
+  storeQuery(seconds: number, failed: boolean): void {
+    this.storeQueries.observe({ outcome: failed ? 'error' : 'ok' }, seconds);
   }
 }

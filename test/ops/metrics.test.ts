@@ -168,6 +168,7 @@ describe('/metrics from the hot path: joins, leaves, fan-out, recovery, rate lim
       assert.ok(series(text, 'renraku_fanout_duration_seconds_count')! >= 3);
       assert.ok(series(text, 'renraku_bus_publish_seconds_count')! >= 3, 'every broadcast is published on the bus');
       assert.equal(series(text, 'renraku_smtp_sessions_total'), 1);
+      assert.ok(series(text, 'renraku_store_query_seconds_count{outcome="ok"}')! > 10, 'sign-ups, the group, the room and the joins all queried the store');
       assert.equal(series(text, 'renraku_smtp_rejections_total{reason="550"}'), 1);
     } finally {
       socket.disconnect();

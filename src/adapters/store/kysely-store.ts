@@ -1,4 +1,5 @@
 import { Migrator, sql, type Kysely } from 'kysely';
+import type { QueryListener, QueryTimer } from './query-timer.ts';
 import type { Store } from '../../domain/store.ts';
 import { KyselyAnnouncementRepository } from './announcement-repository-kysely.ts';
 import { KyselyBulkRepository } from './bulk-repository.ts';
@@ -29,6 +30,8 @@ export interface StoreDatabase {
   readonly maxParameters: number;
   /** `SELECT … FOR UPDATE` exists (PostgreSQL). SQLite has one writer at a time and needs no row locks. */
   readonly supportsForUpdate: boolean;
+  /** Times every query Kysely runs (metrics); absent for databases opened without one. */
+  readonly queries?: QueryTimer;
 }
 
 /** The Store, written once with Kysely for both dialects. Owns the Kysely instance: close() ends it. */
@@ -50,7 +53,10 @@ export class KyselyStore implements Store {
   readonly feedback: KyselyFeedbackRepository;
   private readonly db: Kysely<Database>;
 
+  private readonly queries: QueryTimer | undefined;
+
   constructor(database: StoreDatabase) {
+    this.queries = database.queries;
     const { db } = database;
     this.db = db;
     this.dialect = database.dialect;
@@ -80,6 +86,10 @@ export class KyselyStore implements Store {
       throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  observeQueries(listener: QueryListener): void {
+    this.queries?.observe(listener);
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
+import { QueryTimer } from './query-timer.ts';
 import pg from 'pg';
 import type { StoreDatabase } from './kysely-store.ts';
 import type { Database } from './schema.ts';
@@ -31,10 +32,12 @@ const types: pg.CustomTypesConfig = {
 export function openPostgresDatabase(connectionString: string): StoreDatabase {
   const pool = new pg.Pool({ connectionString, types });
   pool.on('error', () => {});
+  const queries = new QueryTimer();
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: unavailableAsAppError(pool) }) }),
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: unavailableAsAppError(pool) }), log: queries.log }),
     dialect: 'postgres',
     maxParameters: POSTGRES_MAX_PARAMETERS,
     supportsForUpdate: true,
+    queries,
   };
 }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { QueryTimer } from './query-timer.ts';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -60,8 +61,10 @@ export function openSqliteDatabase(file: string): SqliteStoreDatabase {
   }
   const appends = new SqliteAppendThread({ file: sqlite.name, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
   const connection = withStatementCache(sqlite);
+  const queries = new QueryTimer();
   return {
     db: new Kysely<Database>({
+      log: queries.log,
       dialect: new SqliteDialect({
         database: {
           prepare: connection.prepare,
@@ -76,6 +79,7 @@ export function openSqliteDatabase(file: string): SqliteStoreDatabase {
     maxParameters: SQLITE_MAX_PARAMETERS,
     supportsForUpdate: false,
     appends,
+    queries,
   };
 }
 
