@@ -3,10 +3,9 @@ import type { RealtimeMetrics } from './realtime-metrics.ts';
 
 /**
  * The cluster bus with its publish time and its outages counted (a publish's duration, each
- * resync after a lost connection). Operations are built after the bus, so the metrics are
- * handed in later with `observe`; until then it only passes calls through. Receive latency
- * would need a send time in every bus message; it is measured by `npm run bench -- cluster`
- * instead.
+ * resync after a lost connection, and — on a bus that stamps its messages — the delay from
+ * publishing on another node to receipt here). Operations are built after the bus, so the
+ * metrics are handed in later with `observe`; until then it only passes calls through.
  */
 export class ObservedBus implements Bus {
   private metrics: RealtimeMetrics | undefined;
@@ -15,6 +14,7 @@ export class ObservedBus implements Bus {
 
   constructor(inner: Bus) {
     this.inner = inner;
+    inner.observeReceiveLag?.((seconds) => this.metrics?.busReceive(seconds));
     if (inner.onResync) {
       // One listener of our own: each outage counted once, however many others listen.
       inner.onResync(() => this.metrics?.busReconnect());

@@ -39,4 +39,7 @@ export interface Bus {
    * the bus delivers from then on, is complete. Returns the removal of the listener.
    */
   onResync?(listener: () => void): () => void;
+  /** Optional, for buses between machines: `listener` gets each received message's delay since
+   *  it was published, in seconds, by the publisher's and this node's wall clocks (metrics). */
+  observeReceiveLag?(listener: (seconds: number) => void): void;
 }

@@ -51,6 +51,7 @@ export class RedisBus implements Bus {
   private readonly handlers = new Map<string, BusHandler>();
   private readonly resyncListeners = new Set<() => void>();
   private readonly counters = { published: 0, received: 0, dropped: 0, decodeErrors: 0, resyncs: 0 };
+  private receiveLag: ((seconds: number) => void) | undefined;
   /** Publishes dropped since the publisher was last ready: the others must be told to resync. */
   private droppedSinceReady = 0;
   private subscriberWasReady = false;
@@ -95,9 +96,14 @@ export class RedisBus implements Bus {
     this.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.onMessage(channel.toString('latin1'), data));
   }
 
+  /** From now on, tells `listener` how long after its publishing (publisher's wall clock) each message arrived. */
+  observeReceiveLag(listener: (seconds: number) => void): void {
+    this.receiveLag = listener;
+  }
+
   async publish(topic: string, message: BusMessage): Promise<void> {
     this.assertOpen('publish');
-    const data = encodeEnvelope(this.nodeId, message);
+    const data = encodeEnvelope(this.nodeId, message, Date.now());
     if (this.publisher.status !== 'ready') return this.drop();
     try {
       await this.publisher.publish(this.prefix + topic, data);
@@ -234,6 +240,7 @@ export class RedisBus implements Bus {
     const handler = this.handlers.get(topic);
     if (!handler) return;
     this.counters.received++;
+    if (envelope.sentAt !== undefined) this.receiveLag?.(Math.max(0, Date.now() - envelope.sentAt) / 1000);
     try {
       handler(envelope.message);
     } catch (err) {

@@ -72,6 +72,32 @@ describe(SUITE, skip, () => {
     await b.close();
   });
 
+  test('each received message reports its delay since publishing; a message without a send time (older publisher) reports none', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [a, b] = [await RedisBus.connect({ url: redis.url, nodeId: 'a', prefix }), await RedisBus.connect({ url: redis.url, nodeId: 'b', prefix })];
+    const lags: number[] = [];
+    b.observeReceiveLag((seconds) => lags.push(seconds));
+    const got = inbox();
+    await b.subscribe('room:lag', got.handler);
+    const before = Date.now();
+    await a.publish('room:lag', { frame: 'stamped', seq: 1 });
+    await got.waitFor(1);
+    const bound = (Date.now() - before) / 1000;
+    assert.equal(lags.length, 1);
+    assert.ok(lags[0]! >= 0 && lags[0]! <= bound, `lag ${lags[0]} s within the ${bound} s the round trip took`);
+    const raw = new Redis(redis.url);
+    // Flags 2 (seq) only: the envelope of a publisher that does not stamp its messages.
+    const unstamped = Buffer.concat([Buffer.from([1, 2, 1]), Buffer.from('a'), Buffer.alloc(8), Buffer.from('old')]);
+    unstamped.writeDoubleBE(2, 4);
+    await raw.publish(`${prefix}room:lag`, unstamped);
+    await got.waitFor(2);
+    assert.deepEqual(got.items, [{ frame: 'stamped', seq: 1 }, { frame: 'old', seq: 2 }]);
+    assert.equal(lags.length, 1);
+    raw.disconnect();
+    await a.close();
+    await b.close();
+  });
+
   test('after Redis restarts, every node resubscribes and resyncs; publishes while it was down were dropped and counted', async () => {
     const prefix = `test:${randomUUID()}:`;
     const a = await RedisBus.connect({ url: redis.url, nodeId: 'a', prefix });
