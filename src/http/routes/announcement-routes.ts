@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { contentDisposition } from '../content-disposition.ts';
 import type { FastifyError } from 'fastify';
 import { LIMITS } from '../../config/limits.ts';
 import type { AnnouncementService } from '../../announcements/announcement-service.ts';
@@ -204,8 +205,3 @@ function decodeFilename(raw: string | undefined): string {
   }
 }
 
-/** RFC 6266: an ASCII fallback and the UTF-8 name (RFC 5987), so 資料.pdf arrives as such. */
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { contentDisposition } from '../content-disposition.ts';
 import { LIMITS } from '../../config/limits.ts';
 import { AppError } from '../../domain/app-error.ts';
 import type { ListService } from '../../lists/list-service.ts';
@@ -27,11 +28,6 @@ const PAGE_HEADERS = {
 function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>`
     + `<style>body{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.6}</style></head><body>${body}</body></html>`;
-}
-
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
 
 /**
