@@ -1,6 +1,7 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { useApp, useT } from '../app-context.ts';
 import { listErrorText, listText, type ListTextKey } from '../i18n/list-texts.ts';
+import { useAction } from '../ui/use-action.ts';
 import { ListsApi } from './lists-api.ts';
 
 /** The list routes over the app's ApiClient. */
@@ -19,29 +20,9 @@ export function useListT() {
   }), [i18n]);
 }
 
-/**
- * `useAction` (web/src/ui/use-action.ts) with the list screens' error texts: one action at a
- * time, `busy` for the buttons, the failure's text for an alert.
- */
+/** `useAction` with the list screens' error texts (falling back to the app's). */
 export function useListAction() {
-  const { error: errorText } = useListT();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
-  async function run(action: () => Promise<void>): Promise<boolean> {
-    if (busy) return false;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-      return true;
-    } catch (e) {
-      setError(errorText((e as { code?: string }).code ?? 'internal'));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { busy, error, run, setError };
+  return useAction(useListT().error);
 }
 
 /** A time as the person reads it: date and time, in their language. */

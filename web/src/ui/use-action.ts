@@ -3,10 +3,11 @@ import { useT } from '../app-context.ts';
 
 /**
  * Runs a form's async action once at a time, keeping `busy` and the error text (from the
- * error's code) for the view.
+ * error's code) for the view. A screen with its own error texts passes its lookup.
  */
-export function useAction() {
-  const { error: errorText } = useT();
+export function useAction(texts?: (code: string) => string) {
+  const { error: appText } = useT();
+  const errorText = texts ?? appText;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   async function run(action: () => Promise<void>): Promise<boolean> {
