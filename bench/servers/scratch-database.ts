@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loopbackUrl } from '../core/loopback.ts';
 
@@ -15,7 +16,8 @@ export class ScratchDatabase {
 
   static async create(adminUrl: string): Promise<ScratchDatabase> {
     loopbackUrl(adminUrl);
-    const name = `renraku_bench_${process.pid}_${Date.now()}`;
+    // Two runs of one process may start in the same millisecond (the smoke test runs scenarios side by side).
+    const name = `renraku_bench_${process.pid}_${Date.now()}_${randomBytes(4).toString('hex')}`;
     await ScratchDatabase.admin(adminUrl, `CREATE DATABASE ${name}`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
