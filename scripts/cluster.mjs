@@ -31,7 +31,7 @@ for (let i = 1; i <= NODES; i++) {
   const dataDir = resolve(process.env.RENRAKU_DATA_DIR || './data', 'cluster', `node${i}`);
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(process.execPath, [bin, 'start'], {
-    env: { ...process.env, RENRAKU_SECRET: secret, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: process.env.RENRAKU_SMTP_PORT || '0', RENRAKU_PUBLIC_URL: `http://localhost:${port}` },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, RENRAKU_SECRET: secret, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: process.env.RENRAKU_SMTP_PORT || '0', RENRAKU_PUBLIC_URL: `http://localhost:${port}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {

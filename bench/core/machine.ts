@@ -10,7 +10,12 @@ export interface MachineFacts {
   os: string;
   /** open files per process (soft limit): bounds connections per server process */
   open_files_limit: number | null;
+  /** glibc malloc arenas the servers under test ran with (MALLOC_ARENA_MAX; `npm start` uses 2) */
+  malloc_arena_max: string;
 }
+
+/** What `npm start` sets unless the environment says otherwise: every server under test gets the same. */
+export const MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX ?? '2';
 
 function openFilesLimit(): number | null {
   try {
@@ -31,5 +36,6 @@ export function machineFacts(): MachineFacts {
     node: process.version,
     os: `${platform()} ${release()}`,
     open_files_limit: openFilesLimit(),
+    malloc_arena_max: MALLOC_ARENA_MAX,
   };
 }

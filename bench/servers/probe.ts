@@ -5,6 +5,7 @@
  * hot path and keeps no event loop alive.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector';
 import { dirname } from 'node:path';
 import { serveRpc } from '../core/rpc.ts';
@@ -15,6 +16,9 @@ function post(session: Session, method: string): Promise<unknown> {
 }
 
 let inspector: Session | null = null;
+/** `RENRAKU_BENCH_HEAP_SNAPSHOT=<prefix>`: every sample after GC also writes `<prefix>-<n>.heapsnapshot` (to see what a connection holds). */
+const snapshotPrefix = process.env.RENRAKU_BENCH_HEAP_SNAPSHOT;
+let snapshots = 0;
 
 type MaybeGc = (() => void) | undefined;
 
@@ -28,6 +32,7 @@ if (process.send) {
         await new Promise((r) => setImmediate(r));
         collect();
       }
+      if (gc && snapshotPrefix) writeHeapSnapshot(`${snapshotPrefix}-${++snapshots}.heapsnapshot`);
       const m = process.memoryUsage();
       const cpu = process.cpuUsage();
       return {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TSX_IMPORT, stopChild } from '../core/child.ts';
 import { BENCH_LIMITS } from '../core/limits.ts';
+import { MALLOC_ARENA_MAX } from '../core/machine.ts';
 import { RpcClient } from '../core/rpc.ts';
 import type { ProbeApi, ProbeSample } from './probe-api.ts';
 
@@ -58,7 +59,9 @@ export class ServerProcess {
   static async start(launch: ServerLaunch): Promise<ServerProcess> {
     const child = spawn(process.execPath, ['--expose-gc', ...TSX_IMPORT, '--import', PROBE, ...launch.args], {
       cwd: launch.cwd,
-      env: { ...process.env, ...launch.env },
+      // Every server under test runs with the allocator setting `npm start` uses (MALLOC_ARENA_MAX, see
+      // bench/README.md); set it in the harness's environment to measure another.
+      env: { MALLOC_ARENA_MAX, ...process.env, ...launch.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const server = new ServerProcess(child, launch.name, launch.port);

@@ -1,7 +1,7 @@
 import { LIMITS } from '../config/limits.ts';
 import type { Clock, Timers } from '../domain/clock.ts';
 import type { EncodedFrame } from '../protocol/frame.ts';
-import type { AcceptConnection, Connection } from '../transport/connection.ts';
+import type { AcceptConnection, Connection, ConnectionHandler } from '../transport/connection.ts';
 import { CLOSE_CODES, closeReason } from '../transport/close-codes.ts';
 
 /** One connection as an operator sees it (`diag conn`, `diag top`). Sizes are string lengths or byte lengths of frames. */
@@ -39,9 +39,74 @@ export interface ConnectionTotals {
   bytesOut: number;
 }
 
-interface Entry {
-  readonly connection: Connection;
-  readonly facts: ConnectionFacts;
+/**
+ * One connection as the table sees it: the Connection the socket layer writes to and the
+ * handler the transport calls, counting on the way through. One object per connection with
+ * its methods on the prototype: no closures, no facts object, no id string kept (an idle
+ * connection's every byte counts at 20,000 of them).
+ */
+class ObservedConnection implements Connection, ConnectionHandler {
+  readonly inner: Connection;
+  readonly table: ConnectionTable;
+  readonly userId: string;
+  readonly openedAt: number;
+  handler: ConnectionHandler | undefined = undefined;
+  lastInAt: number | null = null;
+  lastOutAt: number | null = null;
+  framesIn = 0;
+  framesOut = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  constructor(table: ConnectionTable, inner: Connection, userId: string, openedAt: number) {
+    this.table = table;
+    this.inner = inner;
+    this.userId = userId;
+    this.openedAt = openedAt;
+  }
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  get transport(): Connection['transport'] {
+    return this.inner.transport;
+  }
+
+  get bufferedAmount(): number {
+    return this.inner.bufferedAmount;
+  }
+
+  close(code: number, reason: string): void {
+    this.inner.close(code, reason);
+  }
+
+  send(frame: EncodedFrame): void {
+    this.framesOut += 1;
+    this.bytesOut += frame.length;
+    this.table.countOut(this, frame);
+    this.inner.send(frame);
+  }
+
+  receive(data: string | Buffer, binary: boolean): void {
+    this.framesIn += 1;
+    this.bytesIn += data.length;
+    this.table.countIn(this, data);
+    this.handler?.receive(data, binary);
+  }
+
+  closed(code: number, reason: string): void {
+    this.table.forget(this);
+    this.handler?.closed(code, reason);
+  }
+
+  facts(): ConnectionFacts {
+    return {
+      id: this.id, transport: this.transport, userId: this.userId, openedAt: this.openedAt,
+      lastInAt: this.lastInAt, lastOutAt: this.lastOutAt, framesIn: this.framesIn, framesOut: this.framesOut,
+      bytesIn: this.bytesIn, bytesOut: this.bytesOut, bufferedAmount: this.inner.bufferedAmount,
+    };
+  }
 }
 
 /**
@@ -57,7 +122,8 @@ export class ConnectionTable {
   /** Last-activity times are read from here, refreshed by timer: reading the clock on every frame costs more than counting it. */
   private now: number;
   private ticker: unknown;
-  private readonly entries = new Map<string, Entry>();
+  /** Looked up by id only by operators (diag): a scan, so no id string is kept per connection. */
+  private readonly entries = new Set<ObservedConnection>();
   private readonly taps = new Map<string, Set<(frame: TappedFrame) => void>>();
   private readonly sums: ConnectionTotals = { opened: 0, closed: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
 
@@ -81,46 +147,33 @@ export class ConnectionTable {
   /** The same accept function, counting what passes through it. */
   observe(accept: AcceptConnection): AcceptConnection {
     return (connection, userId) => {
-      const facts: ConnectionFacts = {
-        id: connection.id, transport: connection.transport, userId, openedAt: this.clock.now(),
-        lastInAt: null, lastOutAt: null, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, bufferedAmount: 0,
-      };
-      const counted: Connection = {
-        id: connection.id,
-        transport: connection.transport,
-        get bufferedAmount() {
-          return connection.bufferedAmount;
-        },
-        close: (code, reason) => connection.close(code, reason),
-        send: (frame) => {
-          facts.framesOut += 1;
-          facts.bytesOut += frame.length;
-          facts.lastOutAt = this.now;
-          this.sums.framesOut += 1;
-          this.sums.bytesOut += frame.length;
-          if (this.taps.size > 0) this.tap(userId, 'out', connection.id, frame);
-          connection.send(frame);
-        },
-      };
-      this.entries.set(connection.id, { connection, facts });
+      const observed = new ObservedConnection(this, connection, userId, this.clock.now());
+      this.entries.add(observed);
       this.sums.opened += 1;
-      const handler = accept(counted, userId);
-      return {
-        receive: (data, binary) => {
-          facts.framesIn += 1;
-          facts.bytesIn += data.length;
-          facts.lastInAt = this.now;
-          this.sums.framesIn += 1;
-          this.sums.bytesIn += data.length;
-          if (this.taps.size > 0) this.tap(userId, 'in', connection.id, data);
-          handler.receive(data, binary);
-        },
-        closed: (code, reason) => {
-          if (this.entries.delete(connection.id)) this.sums.closed += 1;
-          handler.closed(code, reason);
-        },
-      };
+      observed.handler = accept(observed, userId);
+      return observed;
     };
+  }
+
+  /** @internal */
+  countOut(connection: ObservedConnection, frame: EncodedFrame): void {
+    connection.lastOutAt = this.now;
+    this.sums.framesOut += 1;
+    this.sums.bytesOut += frame.length;
+    if (this.taps.size > 0) this.tap(connection.userId, 'out', connection.id, frame);
+  }
+
+  /** @internal */
+  countIn(connection: ObservedConnection, data: string | Buffer): void {
+    connection.lastInAt = this.now;
+    this.sums.framesIn += 1;
+    this.sums.bytesIn += data.length;
+    if (this.taps.size > 0) this.tap(connection.userId, 'in', connection.id, data);
+  }
+
+  /** @internal */
+  forget(connection: ObservedConnection): void {
+    if (this.entries.delete(connection)) this.sums.closed += 1;
   }
 
   get size(): number {
@@ -133,25 +186,24 @@ export class ConnectionTable {
 
   /** A copy of every connection's facts, read now. */
   list(): ConnectionFacts[] {
-    return [...this.entries.values()].map((entry) => this.read(entry));
+    return [...this.entries].map((entry) => entry.facts());
   }
 
   get(id: string): ConnectionFacts | undefined {
-    const entry = this.entries.get(id);
-    return entry && this.read(entry);
+    return this.find(id)?.facts();
   }
 
   /** Closes one connection (policy violation, with the operator's reason); false when there is none. */
   kick(id: string, reason: string): boolean {
-    const entry = this.entries.get(id);
-    entry?.connection.close(CLOSE_CODES.policyViolation, closeReason(reason));
+    const entry = this.find(id);
+    entry?.close(CLOSE_CODES.policyViolation, closeReason(reason));
     return entry !== undefined;
   }
 
   /** Closes every connection of a user; returns how many. */
   kickUser(userId: string, reason: string): number {
-    const mine = [...this.entries.values()].filter((entry) => entry.facts.userId === userId);
-    for (const entry of mine) entry.connection.close(CLOSE_CODES.policyViolation, closeReason(reason));
+    const mine = [...this.entries].filter((entry) => entry.userId === userId);
+    for (const entry of mine) entry.close(CLOSE_CODES.policyViolation, closeReason(reason));
     return mine.length;
   }
 
@@ -174,7 +226,8 @@ export class ConnectionTable {
     for (const listener of listeners) listener({ at, direction, connection, frame });
   }
 
-  private read(entry: Entry): ConnectionFacts {
-    return { ...entry.facts, bufferedAmount: entry.connection.bufferedAmount };
+  private find(id: string): ObservedConnection | undefined {
+    for (const entry of this.entries) if (entry.id === id) return entry;
+    return undefined;
   }
 }

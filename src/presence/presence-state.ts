@@ -14,6 +14,9 @@ export interface PresenceDiff {
 }
 
 type MetaTable = Map<string, Map<string, PresenceMeta>>;
+/** A key's metas in a PresenceState: the meta itself while there is one (most keys: one
+ *  connection), a Map by phx_ref from the second on — a Map per present user costs ~300 bytes. */
+type StateMetas = PresenceMeta | Map<string, PresenceMeta>;
 
 /** Property names JavaScript orders before all others (integer indices). */
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
@@ -32,20 +35,20 @@ export function isEmptyDiff(diff: PresenceDiff): boolean {
  * agree. No I/O and no clock.
  */
 export class PresenceState {
-  private readonly table: MetaTable = new Map();
+  private readonly table = new Map<string, StateMetas>();
   /** `"key":{"metas":[…]}` per key, serialized once per change of that key (see `json`). */
   private readonly fragments = new Map<string, string>();
 
   /** Adds (or replaces, same phx_ref) one meta of `key`. */
   join(key: string, meta: PresenceMeta): PresenceDiff {
-    put(this.table, key, meta);
+    putState(this.table, key, meta);
     this.fragments.delete(key);
     return { joins: { [key]: { metas: [meta] } }, leaves: {} };
   }
 
   /** Removes the meta `phxRef` of `key`; an empty diff when it is not present. */
   leave(key: string, phxRef: string): PresenceDiff {
-    const meta = take(this.table, key, phxRef);
+    const meta = takeState(this.table, key, phxRef);
     if (!meta) return emptyDiff();
     this.fragments.delete(key);
     return { joins: {}, leaves: toPresences(new Map([[key, new Map([[phxRef, meta]])]])) };
@@ -53,13 +56,13 @@ export class PresenceState {
 
   /** Applies a diff as phoenix.js does: joins first (replacing equal phx_refs), then leaves. */
   apply(diff: PresenceDiff): void {
-    for (const [key, { metas }] of Object.entries(diff.joins)) for (const meta of metas) put(this.table, key, meta);
-    for (const [key, { metas }] of Object.entries(diff.leaves)) for (const meta of metas) take(this.table, key, meta.phx_ref);
+    for (const [key, { metas }] of Object.entries(diff.joins)) for (const meta of metas) putState(this.table, key, meta);
+    for (const [key, { metas }] of Object.entries(diff.leaves)) for (const meta of metas) takeState(this.table, key, meta.phx_ref);
     this.fragments.clear();
   }
 
   list(): Presences {
-    return toPresences(this.table);
+    return Object.fromEntries([...this.table].map(([key, metas]) => [key, { metas: metaList(metas) }]));
   }
 
   /** Forgets the serialized fragments (a room nobody joins any more need not keep them). */
@@ -79,7 +82,7 @@ export class PresenceState {
       if (ARRAY_INDEX.test(key)) return JSON.stringify(this.list());
       let fragment = this.fragments.get(key);
       if (fragment === undefined) {
-        fragment = `${JSON.stringify(key)}:${JSON.stringify({ metas: [...metas.values()] })}`;
+        fragment = `${JSON.stringify(key)}:${JSON.stringify({ metas: metaList(metas) })}`;
         this.fragments.set(key, fragment);
       }
       out += out.length === 1 ? fragment : `,${fragment}`;
@@ -150,6 +153,32 @@ export function mergeDiffs(...diffs: PresenceDiff[]): PresenceDiff {
   const acc = new DiffAccumulator();
   for (const diff of diffs) acc.add(diff);
   return acc.take();
+}
+
+function metaList(metas: StateMetas): PresenceMeta[] {
+  return metas instanceof Map ? [...metas.values()] : [metas];
+}
+
+function putState(table: Map<string, StateMetas>, key: string, meta: PresenceMeta): void {
+  const metas = table.get(key);
+  if (metas === undefined || (!(metas instanceof Map) && metas.phx_ref === meta.phx_ref)) table.set(key, meta);
+  else if (metas instanceof Map) metas.set(meta.phx_ref, meta);
+  else table.set(key, new Map([[metas.phx_ref, metas], [meta.phx_ref, meta]]));
+}
+
+function takeState(table: Map<string, StateMetas>, key: string, phxRef: string): PresenceMeta | undefined {
+  const metas = table.get(key);
+  if (metas === undefined) return undefined;
+  if (!(metas instanceof Map)) {
+    if (metas.phx_ref !== phxRef) return undefined;
+    table.delete(key);
+    return metas;
+  }
+  const meta = metas.get(phxRef);
+  if (!meta) return undefined;
+  metas.delete(phxRef);
+  if (metas.size === 1) table.set(key, metas.values().next().value as PresenceMeta);
+  return meta;
 }
 
 function put(table: MetaTable, key: string, meta: PresenceMeta): void {

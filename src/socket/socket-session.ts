@@ -13,6 +13,7 @@ import { v2JsonSerializer } from '../protocol/v2-json-serializer.ts';
 import { CLOSE_CODES } from '../transport/close-codes.ts';
 import type { Connection, ConnectionHandler } from '../transport/connection.ts';
 import { errorResponse } from './error-reply.ts';
+import { JoinedTopics } from './joined-topics.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface SocketSessionDeps {
@@ -33,6 +34,7 @@ export interface SocketSessionDeps {
 
 /** A joined topic: its channel, the join_ref that owns it, and the context it writes through. */
 interface Joined {
+  readonly topic: string;
   readonly joinRef: string | null;
   readonly channel: Channel;
   readonly ctx: BoundContext;
@@ -67,7 +69,7 @@ export class SocketSession implements ConnectionHandler {
   private readonly metrics: RealtimeMetrics;
   private childLogger: Logger | undefined;
   private readonly onClosed: ((session: SocketSession) => void) | undefined;
-  private readonly channels = new Map<string, Joined>();
+  private readonly channels = new JoinedTopics<Joined>();
   private readonly clock: Clock;
   private readonly messageBurst: number;
   private readonly messageRefillPerSecond: number;
@@ -142,15 +144,15 @@ export class SocketSession implements ConnectionHandler {
     if (this.ended) return;
     this.baseLogger.debug({ connection: this.connection.id, user: this.userId, code, reason }, 'realtime: connection closed');
     this.ended = true;
-    for (const [topic, joined] of this.channels) this.closeChannel(topic, joined, false);
+    for (const joined of this.channels.list()) this.closeChannel(joined.topic, joined, false);
     this.onClosed?.(this);
   }
 
   /** Closes (phx_close) every channel of `groupId` and tells the `user:` channel, if joined. */
   revokeGroup(groupId: string): void {
     this.revokedWhileJoining?.add(groupId);
-    for (const [topic, joined] of this.channels) {
-      if (joined.channel.groupId === groupId) this.closeChannel(topic, joined, true);
+    for (const joined of this.channels.list()) {
+      if (joined.channel.groupId === groupId) this.closeChannel(joined.topic, joined, true);
     }
     this.channels.get(topics.user(this.userId))?.ctx.push('group:removed', { group_id: groupId });
   }
@@ -162,7 +164,7 @@ export class SocketSession implements ConnectionHandler {
    */
   resync(): void {
     this.resyncs++;
-    for (const [topic, joined] of this.channels) this.errorChannel(topic, joined, 'resync');
+    for (const joined of this.channels.list()) this.errorChannel(joined.topic, joined, 'resync');
   }
 
   private errorChannel(topic: string, joined: Joined, reason: string): void {
@@ -252,8 +254,8 @@ export class SocketSession implements ConnectionHandler {
       this.release(channel, ctx);
       return this.refuseJoin(joinRef, ref, topic, new AppError('not_member'));
     }
-    const joined: Joined = { joinRef, channel, ctx };
-    this.channels.set(topic, joined);
+    const joined: Joined = { topic, joinRef, channel, ctx };
+    this.channels.set(joined);
     this.reply(joinRef, ref, topic, 'ok', result.response);
     this.metrics.join('ok');
     try {

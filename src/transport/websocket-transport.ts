@@ -225,8 +225,11 @@ export class WebSocketTransport {
     this.wss.close();
   }
 
+  /** One listener for every upgrading socket (it stays on the socket for its life: no closure per socket). */
+  private readonly onUpgradeError = (err: Error): void => this.logger.debug({ err }, 'websocket: socket error during upgrade');
+
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', (err) => this.options.logger.debug({ err }, 'websocket: socket error during upgrade'));
+    socket.on('error', this.onUpgradeError);
     // No WHATWG URL per upgrade (~20 µs of a join storm's budget): the path and two parameters.
     const target = req.url ?? '/';
     const q = target.indexOf('?');
