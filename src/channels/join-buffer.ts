@@ -51,6 +51,16 @@ export class JoinBuffer {
     for (const message of held) this.deliver(message);
   }
 
+  /**
+   * The seq up to which this channel's client has been sent every message of the room, in order
+   * (LiveRoomSeqs); undefined before `open`, after `close`, without a gap filler, or while a
+   * gap is pending.
+   */
+  deliveredSeq(): number | undefined {
+    if (this.held !== undefined || this.closed || !this.fill || this.filling || this.lastSeq === -Infinity) return undefined;
+    return this.ahead?.size ? undefined : this.lastSeq;
+  }
+
   close(): void {
     this.closed = true;
     this.held = undefined;

@@ -11,6 +11,7 @@ import type { Channel, ChannelContext, JoinResult } from './channel.ts';
 import { topicId } from './channel-router.ts';
 import { JoinBuffer } from './join-buffer.ts';
 import type { JoinCache } from './join-cache.ts';
+import type { LiveRoomSeqs } from './live-room-seqs.ts';
 import { field } from './payload.ts';
 import type { SeqGapFiller } from './seq-gap-filler.ts';
 import type { SharedReads } from './shared-reads.ts';
@@ -31,6 +32,8 @@ export interface RoomChannelDeps {
   gaps?: SeqGapFiller;
   /** Recovery sizes are counted here (operations' metrics). */
   metrics?: RealtimeMetrics;
+  /** The room's `last_seq` from an open channel on this node instead of the store (realtime wires one per node). */
+  live?: LiveRoomSeqs;
 }
 
 const EVENTS_IN = ['msg:new', 'msg:edit', 'msg:delete', 'read', 'typing', 'history'] as const;
@@ -84,12 +87,13 @@ export class RoomChannel implements Channel {
       this.deps.metrics?.recovered(recovery.messages.length);
     } else {
       const newest = () => store.rooms.findById(roomId).then((fresh) => fresh?.last_seq ?? room.last_seq);
-      response = { last_seq: await (reads ? reads.read(`last_seq\n${roomId}`, newest) : newest()) };
+      response = { last_seq: this.deps.live?.seqOf(roomId) ?? await (reads ? reads.read(`last_seq\n${roomId}`, newest) : newest()) };
     }
     return {
       response,
       afterReply: () => {
         buffer.open(response.last_seq);
+        this.deps.live?.offer(this.roomId, buffer);
         for (const frame of presence.joinFrames(ctx.topic, ctx.joinRef)) ctx.write(frame);
         const phxRef = (this.phxRef = presence.newRef());
         const onlineAt = clock.now();
@@ -160,7 +164,10 @@ export class RoomChannel implements Channel {
   leave(): void {
     if (this.left) return;
     this.left = true;
-    this.buffer?.close();
+    if (this.buffer) {
+      this.deps.live?.withdraw(this.roomId, this.buffer);
+      this.buffer.close();
+    }
     if (this.ctx && this.phxRef !== undefined) this.deps.presence.untrack(this.ctx.topic, this.ctx.userId, this.phxRef);
   }
 

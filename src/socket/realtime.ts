@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ChannelRouter, type ChannelRoute } from '../channels/channel-router.ts';
 import { GroupChannel } from '../channels/group-channel.ts';
 import { JoinCache } from '../channels/join-cache.ts';
+import { LiveRoomSeqs } from '../channels/live-room-seqs.ts';
 import { RoomChannel } from '../channels/room-channel.ts';
 import { SeqGapFiller } from '../channels/seq-gap-filler.ts';
 import { SharedReads } from '../channels/shared-reads.ts';
@@ -90,9 +91,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const gaps = new SeqGapFiller({ store, timers });
   const cache = new JoinCache({ store, clock });
   const reads = new SharedReads();
+  const live = new LiveRoomSeqs();
   // One deps object for all room channels (not one per join).
   const metrics = deps.metrics ?? NO_REALTIME_METRICS;
-  const roomDeps = { talk, store, pubsub, presence, typing, clock, gaps, cache, reads, metrics };
+  const roomDeps = { talk, store, pubsub, presence, typing, clock, gaps, cache, reads, live, metrics };
   const router = new ChannelRouter([
     { prefix: 'room:', create: () => new RoomChannel(roomDeps) },
     { prefix: 'group:', create: () => new GroupChannel({ store, pubsub }) },
@@ -138,6 +140,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const stopResyncs = pubsub.onResync(() => {
     logger.warn({ sessions: sessions.size }, 'realtime: the bus was down; telling every client to rejoin and recover');
     cache.clear();
+    live.clear();
     for (const session of sessions) session.resync();
   });
   const requests = new NodeRequests({ bus: deps.bus, nodeId: deps.nodeId, timers, logger });
