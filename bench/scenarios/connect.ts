@@ -57,6 +57,8 @@ export const connectScenario = defineScenario({
           client_cpu_us_per_join: round((genAfter.cpuUs - genBefore.cpuUs) / Math.max(1, open.joined), 1),
           mem_per_conn_kb: round((after.rss - before.rss) / Math.max(1, open.joined) / 1024, 2),
           heap_per_conn_kb: round((after.heapUsed - before.heapUsed) / Math.max(1, open.joined) / 1024, 2),
+          // V8's committed heap (free pages and semi-spaces included): RSS minus this is memory outside the JS heap
+          heap_total_per_conn_kb: round((after.heapTotal - before.heapTotal) / Math.max(1, open.joined) / 1024, 2),
           rss_mb: round(after.rss / 2 ** 20, 1),
           other_frames: sumCounts(stats.other),
           other_mb: round(stats.otherBytes / 2 ** 20, 1),

@@ -5,6 +5,8 @@
 export interface ProbeSample {
   rss: number;
   heapUsed: number;
+  /** V8 heap committed (used, free pages kept, the young generation's semi-spaces) */
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
   /** process.cpuUsage(): every thread of the process, in µs */

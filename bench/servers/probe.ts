@@ -38,6 +38,7 @@ if (process.send) {
       return {
         rss: m.rss,
         heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
         external: m.external,
         arrayBuffers: m.arrayBuffers,
         cpuUserUs: cpu.user,
