@@ -38,11 +38,22 @@ export class PresenceState {
   private readonly table = new Map<string, StateMetas>();
   /** `"key":{"metas":[…]}` per key, serialized once per change of that key (see `json`). */
   private readonly fragments = new Map<string, string>();
+  /** `json()` as last made, kept while the fragments are: a new key is appended to it, any other change drops it. */
+  private whole: string | undefined;
 
   /** Adds (or replaces, same phx_ref) one meta of `key`. */
   join(key: string, meta: PresenceMeta): PresenceDiff {
+    const isNew = !this.table.has(key);
     putState(this.table, key, meta);
     this.fragments.delete(key);
+    const whole = this.whole;
+    if (whole !== undefined && isNew && !ARRAY_INDEX.test(key)) {
+      // A new key goes last in the table's order, so its fragment goes last in the object: no walk of the others.
+      const fragment = this.fragment(key, meta);
+      this.whole = whole.length === 2 ? `{${fragment}}` : `${whole.slice(0, -1)},${fragment}}`;
+    } else {
+      this.whole = undefined;
+    }
     return { joins: { [key]: { metas: [meta] } }, leaves: {} };
   }
 
@@ -51,6 +62,7 @@ export class PresenceState {
     const meta = takeState(this.table, key, phxRef);
     if (!meta) return emptyDiff();
     this.fragments.delete(key);
+    this.whole = undefined;
     return { joins: {}, leaves: toPresences(new Map([[key, new Map([[phxRef, meta]])]])) };
   }
 
@@ -59,6 +71,7 @@ export class PresenceState {
     for (const [key, { metas }] of Object.entries(diff.joins)) for (const meta of metas) putState(this.table, key, meta);
     for (const [key, { metas }] of Object.entries(diff.leaves)) for (const meta of metas) takeState(this.table, key, meta.phx_ref);
     this.fragments.clear();
+    this.whole = undefined;
   }
 
   list(): Presences {
@@ -68,6 +81,7 @@ export class PresenceState {
   /** Forgets the serialized fragments (a room nobody joins any more need not keep them). */
   dropFragments(): void {
     this.fragments.clear();
+    this.whole = undefined;
   }
 
   /**
@@ -77,17 +91,20 @@ export class PresenceState {
    * the plain way is taken.)
    */
   json(): string {
+    if (this.whole !== undefined) return this.whole;
     let out = '{';
     for (const [key, metas] of this.table) {
       if (ARRAY_INDEX.test(key)) return JSON.stringify(this.list());
-      let fragment = this.fragments.get(key);
-      if (fragment === undefined) {
-        fragment = `${JSON.stringify(key)}:${JSON.stringify({ metas: metaList(metas) })}`;
-        this.fragments.set(key, fragment);
-      }
+      const fragment = this.fragments.get(key) ?? this.fragment(key, metas);
       out += out.length === 1 ? fragment : `,${fragment}`;
     }
-    return `${out}}`;
+    return (this.whole = `${out}}`);
+  }
+
+  private fragment(key: string, metas: StateMetas): string {
+    const fragment = `${JSON.stringify(key)}:${JSON.stringify({ metas: metaList(metas) })}`;
+    this.fragments.set(key, fragment);
+    return fragment;
   }
 
   /** Number of keys present. */

@@ -184,4 +184,26 @@ describe('PresenceState.json', () => {
     state.apply({ joins: { x: { metas: [{ phx_ref: 'z' }] } }, leaves: {} });
     assert.equal(state.json(), JSON.stringify(state.list()));
   });
+
+  test('stays exact when new keys are appended to the last one made (a room filling up), with leaves, second metas and drops between', () => {
+    const state = new PresenceState();
+    let seed = 11;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const refs: Array<[string, string]> = [];
+    for (let i = 0; i < 400; i++) {
+      const r = random();
+      if (refs.length > 0 && r < 0.15) {
+        const [key, ref] = refs.splice(Math.floor(random() * refs.length), 1)[0]!;
+        state.leave(key, ref);
+      } else if (r < 0.2) {
+        state.dropFragments();
+      } else {
+        // mostly new keys (joiners), sometimes a second connection of someone present
+        const key = refs.length > 0 && r < 0.3 ? refs[Math.floor(random() * refs.length)]![0] : `user-${i}`;
+        state.join(key, { phx_ref: `r${i}`, name: `n"${i}` });
+        refs.push([key, `r${i}`]);
+      }
+      assert.equal(state.json(), JSON.stringify(state.list()), `step ${i}`);
+    }
+  });
 });
