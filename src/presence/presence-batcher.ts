@@ -1,6 +1,6 @@
 import { LIMITS } from '../config/limits.ts';
 import type { Timers } from '../domain/clock.ts';
-import { DiffAccumulator, type PresenceDiff } from './presence-state.ts';
+import { DiffAccumulator, type PresenceDiff, type PresenceMeta } from './presence-state.ts';
 
 /** Topics pending in one window length, with the one timer that ends their window. */
 interface Window {
@@ -38,6 +38,11 @@ export class PresenceBatcher {
   /** Queues `diff` for `topic` in the window of `windowMs` (default: the base window). */
   add(topic: string, diff: PresenceDiff, windowMs = this.windowMs): void {
     this.accumulator(topic, windowMs).add(diff);
+  }
+
+  /** `add` of a diff joining one meta of `key` (a track: no diff object is made). */
+  addJoin(topic: string, key: string, meta: PresenceMeta, windowMs = this.windowMs): void {
+    this.accumulator(topic, windowMs).addJoin(key, meta);
   }
 
   /** Makes `topic` emit at the end of its window even if nothing (or nothing net) is added. */

@@ -43,6 +43,12 @@ export class PresenceState {
 
   /** Adds (or replaces, same phx_ref) one meta of `key`. */
   join(key: string, meta: PresenceMeta): PresenceDiff {
+    this.put(key, meta);
+    return { joins: { [key]: { metas: [meta] } }, leaves: {} };
+  }
+
+  /** `join` without making its diff (PresenceTracker queues the join itself: DiffAccumulator.addJoin). */
+  put(key: string, meta: PresenceMeta): void {
     const isNew = !this.table.has(key);
     putState(this.table, key, meta);
     this.fragments.delete(key);
@@ -54,7 +60,6 @@ export class PresenceState {
     } else {
       this.whole = undefined;
     }
-    return { joins: { [key]: { metas: [meta] } }, leaves: {} };
   }
 
   /** Removes the meta `phxRef` of `key`; an empty diff when it is not present. */
@@ -135,19 +140,21 @@ export class DiffAccumulator {
   }
 
   add(diff: PresenceDiff): this {
-    for (const [key, { metas }] of Object.entries(diff.joins)) {
-      for (const meta of metas) {
-        const left = take(this.leaves, key, meta.phx_ref);
-        if (left) this.rejoined.add(meta.phx_ref);
-        put(this.joins, key, meta);
-      }
-    }
+    for (const [key, { metas }] of Object.entries(diff.joins)) for (const meta of metas) this.addJoin(key, meta);
     for (const [key, { metas }] of Object.entries(diff.leaves)) {
       for (const meta of metas) {
         const joined = take(this.joins, key, meta.phx_ref);
         if (!joined || this.rejoined.delete(meta.phx_ref) || this.keepLeaves) put(this.leaves, key, meta);
       }
     }
+    return this;
+  }
+
+  /** `add` of a diff joining one meta, without making the diff. */
+  addJoin(key: string, meta: PresenceMeta): this {
+    const left = take(this.leaves, key, meta.phx_ref);
+    if (left) this.rejoined.add(meta.phx_ref);
+    put(this.joins, key, meta);
     return this;
   }
 

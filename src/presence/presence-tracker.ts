@@ -91,7 +91,8 @@ export class PresenceTracker {
     let state = this.states.get(topic);
     if (!state) this.states.set(topic, (state = new PresenceState()));
     this.stateJson.delete(topic);
-    this.batcher.add(topic, state.join(key, meta), this.windowFor(topic));
+    state.put(key, meta);
+    this.batcher.addJoin(topic, key, meta, this.windowFor(topic));
   }
 
   /** Idempotent: untracking an unknown ref changes nothing and sends nothing. */
