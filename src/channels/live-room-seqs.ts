@@ -35,8 +35,4 @@ export class LiveRoomSeqs {
   clear(): void {
     this.witnesses.clear();
   }
-
-  get size(): number {
-    return this.witnesses.size;
-  }
 }
