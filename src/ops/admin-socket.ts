@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { LIMITS } from '../config/limits.ts';
 import { errorOf, type DiagService } from './diag-service.ts';
 import type { DiagArgs } from './diag-args.ts';
+import { closeServer } from '../adapters/net/close-server.ts';
 
 /** The admin socket of a node: `<data dir>/admin.sock`. */
 export function adminSocketPath(dataDir: string): string {
@@ -80,10 +81,9 @@ export class AdminSocket {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeServer(server, this.sockets);
   }
 
   private serve(socket: Socket): void {

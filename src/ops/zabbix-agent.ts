@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LIMITS } from '../config/limits.ts';
 import { encodeZabbixFrame, notSupported, readZabbixFrame } from './zabbix-frame.ts';
 import { readItem, type ZabbixItem } from './zabbix-items.ts';
+import { closeServer } from '../adapters/net/close-server.ts';
 
 /**
  * A passive Zabbix agent for Renraku's own keys (`zabbix_get -k renraku.connections`): one
@@ -36,10 +37,9 @@ export class ZabbixAgent {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeServer(server, this.sockets);
   }
 
   private serve(socket: Socket): void {

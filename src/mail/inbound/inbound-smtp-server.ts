@@ -12,6 +12,7 @@ import type { InboundHandler, InboundRecipient } from './inbound-handler.ts';
 import { InboundProcessor } from './inbound-processor.ts';
 import type { InboundRepository } from './inbound-repository.ts';
 import { firstAddress, summarize } from './message-summary.ts';
+import { closeServer } from '../../adapters/net/close-server.ts';
 
 type ServerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -126,9 +127,7 @@ export class InboundSmtpServer {
   /** Stops accepting, cuts open connections (a message not yet answered was not committed,
    *  or was committed and is processed at the next start), and waits for running handlers. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
+    await closeServer(this.server, this.sockets);
     await this.processor.idle();
   }
 
