@@ -6,6 +6,7 @@ import { BENCH_LIMITS } from '../core/limits.ts';
 import { ADDRESS_SPACES, loopbackUrl } from '../core/loopback.ts';
 import { RpcClient } from '../core/rpc.ts';
 import { mergeRanges, type SeqRange } from '../core/seq-ranges.ts';
+import type { ClientKind } from './client-socket.ts';
 import type { WireName } from './wire-protocol.ts';
 import type {
   ClientSpec,
@@ -22,6 +23,8 @@ import type {
 export interface FleetOptions {
   workers: number;
   wire: WireName;
+  /** the WebSocket client the workers use */
+  client: ClientKind;
   /** ws://127.0.0.1:<port> */
   base: string;
   /** write V8 CPU profiles of the workers here (null: none) */
@@ -113,7 +116,7 @@ export class Fleet {
     const parts = await Promise.all(
       this.rpcs.map((rpc, i) =>
         rpc
-          .call('open', { base: this.options.base, wire: this.options.wire, clients: perWorker[i] as ClientSpec[], concurrency, space: this.space }, timeout)
+          .call('open', { base: this.options.base, wire: this.options.wire, client: this.options.client, clients: perWorker[i] as ClientSpec[], concurrency, space: this.space }, timeout)
           .catch((e: unknown) => {
             const why = `fewer than ${BENCH_LIMITS.minJoinsPerSecond} joins/s per worker: an overloaded server, or presence traffic in a big room`;
             throw new Error(`${e instanceof Error ? e.message : String(e)} (${why})`);

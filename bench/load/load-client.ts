@@ -1,8 +1,8 @@
-import WebSocket from 'ws';
 import { BENCH_LIMITS } from '../core/limits.ts';
 import { nowUs } from '../core/clock.ts';
 import { SeqTracker } from '../core/seq-tracker.ts';
 import type { SourceEndpoint } from '../core/loopback.ts';
+import type { ClientSocket, ClientSocketFactory } from './client-socket.ts';
 import type { Incoming, WireProtocol } from './wire-protocol.ts';
 
 export interface Reply {
@@ -31,12 +31,12 @@ interface Pending {
 }
 
 /**
- * One simulated user: a `ws` connection speaking `wire`, its joined topics with the seqs they
+ * One simulated user: a WebSocket connection (made by `socketOf`: the `ws` client or the lean one) speaking `wire`, its joined topics with the seqs they
  * received, and the replies it awaits (each bounded by `replyMs`). Kept small — a worker holds
  * ten thousand of these.
  */
 export class LoadClient {
-  private ws: WebSocket | null = null;
+  private ws: ClientSocket | null = null;
   private nextRef = 1;
   private closing = false;
   /** pushes sent so far: numbers each push's client_id, unique for the client's lifetime */
@@ -49,10 +49,11 @@ export class LoadClient {
     readonly token: string,
     private readonly wire: WireProtocol,
     private readonly sink: ClientSink,
+    private readonly socketOf: ClientSocketFactory,
   ) {}
 
   get isOpen(): boolean {
-    return this.ws?.readyState === WebSocket.OPEN;
+    return this.ws?.isOpen === true;
   }
 
   /**
@@ -71,16 +72,8 @@ export class LoadClient {
 
   private open(base: string, localAddress: string, localPort: number | undefined): Promise<void> {
     this.closing = false;
+    this.ws = null;
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(base + this.wire.path(this.token), {
-        localAddress,
-        ...(localPort === undefined ? {} : { localPort }),
-        perMessageDeflate: false,
-        skipUTF8Validation: true,
-        handshakeTimeout: BENCH_LIMITS.connectMs,
-        maxPayload: 64 * 1024 * 1024,
-      });
-      this.ws = ws;
       let ready = false;
       const timer = setTimeout(() => fail(new Error('handshake timeout')), BENCH_LIMITS.connectMs);
       const done = () => {
@@ -92,25 +85,30 @@ export class LoadClient {
         clearTimeout(timer);
         if (!ready) {
           ready = true;
-          ws.terminate();
+          this.ws?.terminate();
           reject(e);
         }
       };
-      ws.on('open', () => {
-        if (this.wire.readyOnOpen) done();
-      });
-      ws.on('error', (e) => fail(e));
-      ws.on('close', (code) => {
-        this.failPending(new Error(`closed (${code})`));
-        if (!ready) fail(new Error(`closed before ready (${code})`));
-        else if (!this.closing) this.sink.dropped(code);
-      });
-      ws.on('message', (data) => {
-        const received = nowUs();
-        const frame = this.wire.decode(data as Buffer);
-        if (frame.kind === 'ready') done();
-        else this.handle(frame, received, (data as Buffer).length);
-      });
+      this.ws = this.socketOf(
+        { base, path: this.wire.path(this.token), from: { address: localAddress, port: localPort }, handshakeMs: BENCH_LIMITS.connectMs },
+        {
+          open: () => {
+            if (this.wire.readyOnOpen) done();
+          },
+          error: (e) => fail(e),
+          close: (code) => {
+            this.failPending(new Error(`closed (${code})`));
+            if (!ready) fail(new Error(`closed before ready (${code})`));
+            else if (!this.closing) this.sink.dropped(code);
+          },
+          message: (data) => {
+            const received = nowUs();
+            const frame = this.wire.decode(data);
+            if (frame.kind === 'ready') done();
+            else this.handle(frame, received, data.length);
+          },
+        },
+      );
     });
   }
 
@@ -145,7 +143,7 @@ export class LoadClient {
 
   private request(build: (ref: number) => string): Promise<Reply> {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not open'));
+    if (!ws?.isOpen) return Promise.reject(new Error('not open'));
     const ref = this.nextRef++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

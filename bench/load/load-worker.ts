@@ -5,15 +5,19 @@ import { loopbackUrl, sourceEndpoint } from '../core/loopback.ts';
 import { runPool } from '../core/pool.ts';
 import type { RpcHandlers } from '../core/rpc.ts';
 import { SeqTracker } from '../core/seq-tracker.ts';
+import type { ClientKind, ClientSocketFactory } from './client-socket.ts';
 import { DeliverySink } from './delivery-sink.ts';
 import { engineioWire } from './engineio-wire.ts';
+import { leanClientSocket } from './lean-client-socket.ts';
 import { LoadClient } from './load-client.ts';
 import { phoenixWire } from './phoenix-wire.ts';
 import { publish } from './publisher.ts';
 import type { WireName, WireProtocol } from './wire-protocol.ts';
 import type { OpenResult, Recovery, VerifyResult, WorkerApi } from './worker-api.ts';
+import { wsClientSocket } from './ws-client-socket.ts';
 
 const WIRES: Record<WireName, WireProtocol> = { phoenix: phoenixWire, engineio: engineioWire };
+const SOCKETS: Record<ClientKind, ClientSocketFactory> = { ws: wsClientSocket, lean: leanClientSocket };
 
 function reason(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -93,7 +97,7 @@ export class LoadWorker {
       this.space = p.space;
       const wire = WIRES[p.wire];
       const list = p.clients.map((spec) => {
-        const client = new LoadClient(spec.index, spec.token, wire, this.sink);
+        const client = new LoadClient(spec.index, spec.token, wire, this.sink, SOCKETS[p.client]);
         this.clients.set(spec.index, client);
         return { client, topics: spec.topics };
       });

@@ -1,5 +1,6 @@
 import type { HistogramData } from '../core/histogram.ts';
 import type { SeqRange } from '../core/seq-ranges.ts';
+import type { ClientKind } from './client-socket.ts';
 import type { WireName } from './wire-protocol.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface OpenParams {
   /** ws://127.0.0.1:<port> — loopback only */
   base: string;
   wire: WireName;
+  /** which WebSocket client implementation */
+  client: ClientKind;
   clients: ClientSpec[];
   /** connections being opened at once by this worker */
   concurrency: number;

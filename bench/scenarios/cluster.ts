@@ -17,6 +17,7 @@ import { REPO_ROOT, RENRAKU_BIN, UNLIMITED_MESSAGES, isSeed, runSeedCommand } fr
 import { ScratchDatabase } from '../servers/scratch-database.ts';
 import { roomTopic, type Seed } from '../servers/seed.ts';
 import { ServerProcess } from '../servers/server-process.ts';
+import { clientKindOf } from '../load/client-socket.ts';
 import { LOAD_OPTIONS } from './common-options.ts';
 import { Problems, round, type RunRecord } from './run-record.ts';
 import { defineScenario } from './scenario.ts';
@@ -155,7 +156,7 @@ async function measure(o: ClusterOptions, seed: Seed, list: Node[], redis: Redis
   for (const node of list) node.before = await node.server.sample(true);
   for (const [k, node] of list.entries()) {
     const workers = Math.max(o.workers, Math.ceil(node.clients.length / BENCH_LIMITS.maxConnectionsPerWorker));
-    node.fleet = await Fleet.start({ workers, wire: 'phoenix', base: `ws://127.0.0.1:${node.server.port}`, profileDir: o['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-cluster-node${k + 1}-${Date.now()}`) : null });
+    node.fleet = await Fleet.start({ workers, wire: 'phoenix', client: clientKindOf(o.client), base: `ws://127.0.0.1:${node.server.port}`, profileDir: o['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-cluster-node${k + 1}-${Date.now()}`) : null });
   }
   const fleets = list.map((n) => n.fleet as Fleet);
   // node after node: six nodes joining at once on a 2-core machine each fall below the
@@ -216,7 +217,7 @@ async function measure(o: ClusterOptions, seed: Seed, list: Node[], redis: Redis
   return {
     scenario: 'cluster',
     server: 'renraku',
-    params: { store: 'postgres', nodes, connections: o.connections, rooms, members: o.members, rate: o.rate, duration_s: o.duration },
+    params: { store: 'postgres', client: o.client, nodes, connections: o.connections, rooms, members: o.members, rate: o.rate, duration_s: o.duration },
     metrics: {
       joined,
       joins_per_s: round(joined / joinSeconds, 0),

@@ -7,6 +7,7 @@ export const LOAD_OPTIONS = {
   workers: { kind: 'int', default: 2, doc: `load worker processes (each holds at most ${BENCH_LIMITS.maxConnectionsPerWorker} connections)` },
   concurrency: { kind: 'int', default: 250, doc: 'connections being opened at once per worker' },
   'postgres-url': { kind: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres', doc: 'PostgreSQL to make a scratch database in (loopback only)' },
+  client: { kind: 'string', default: 'ws', doc: 'WebSocket client of the load workers: ws (the ws package) or lean (a bare net.Socket client, cheaper per connection and per frame)' },
   'body-bytes': { kind: 'int', default: 100, doc: 'characters per message body (a chat line)' },
   profile: { kind: 'flag', default: false, doc: 'write a CPU profile of the server during each measured phase to bench/results/profiles/' },
   'profile-clients': { kind: 'flag', default: false, doc: 'write V8 CPU profiles of the load workers to bench/results/profiles/' },

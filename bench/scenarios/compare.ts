@@ -62,7 +62,7 @@ export const compareScenario = defineScenario({
   async run(o, env) {
     const preset = PRESETS[o.preset as keyof typeof PRESETS];
     if (!preset) throw new Error(`unknown preset "${o.preset}"; valid: ${Object.keys(PRESETS).join(', ')}`);
-    const load = { workers: o.workers, concurrency: o.concurrency, 'postgres-url': o['postgres-url'], 'body-bytes': o['body-bytes'], profile: o.profile, 'profile-clients': o['profile-clients'], store: o.store };
+    const load = { workers: o.workers, concurrency: o.concurrency, 'postgres-url': o['postgres-url'], 'body-bytes': o['body-bytes'], client: o.client, profile: o.profile, 'profile-clients': o['profile-clients'], store: o.store };
     const plans = [
       { name: 'connect', run: (server: string) => connectScenario.runWith({ ...connectScenario.defaults(), ...load, server, connections: preset.connections }, env) },
       { name: 'fanout', run: (server: string) => fanoutScenario.runWith({ ...fanoutScenario.defaults(), ...load, server, members: preset.members, messages: preset.messages }, env) },

@@ -47,7 +47,7 @@ export const persistScenario = defineScenario({
           return {
             scenario: 'persist',
             server: 'renraku',
-            params: { store, publishers: o.publishers, window: o.window, duration_s: o.duration },
+            params: { store, client: o.client, publishers: o.publishers, window: o.window, duration_s: o.duration },
             metrics: {
               acked: phase.pub.acked,
               acked_per_s: round(phase.pub.acked / ackSeconds, 0),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Options } from '../core/options.ts';
 import { RESULTS_DIR } from '../core/results.ts';
+import { clientKindOf } from '../load/client-socket.ts';
 import { Fleet } from '../load/fleet.ts';
 import type { ClientSpec } from '../load/worker-api.ts';
 import { roomTopic, type Layout, type Seed } from '../servers/seed.ts';
@@ -55,8 +56,8 @@ export async function withSession<T>(
     const seed = await target.seed(layout);
     const workers = Math.max(common.workers, 1);
     const clientProfiles = common['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-${stamp()}`) : null;
-    fleet = await Fleet.start({ workers, wire: target.wire, base: target.base, profileDir: clientProfiles });
-    const setup: Record<string, string> = target.name === 'renraku' ? { store: where.store } : {};
+    fleet = await Fleet.start({ workers, wire: target.wire, client: clientKindOf(common.client), base: target.base, profileDir: clientProfiles });
+    const setup: Record<string, string> = { ...(target.name === 'renraku' ? { store: where.store } : {}), client: common.client };
     const profile = common.profile;
     const measure = async <R>(label: string, phase: () => Promise<R>): Promise<R> => {
       if (!profile) return phase();

@@ -86,6 +86,17 @@ for (const server of ['renraku', 'socketio', 'raw']) {
       const [run] = assertRuns(out, 'chat', ['p50_ms', 'p99_ms', 'max_ms', 'deliveries_per_s']);
       assert.ok((run?.metrics.messages ?? 0) > 0);
     });
+
+    test('connect and chat with the lean client', async () => {
+      const lean = { ...tiny, server, client: 'lean' };
+      const connected = await connectScenario.runWith({ ...connectScenario.defaults(), ...lean, connections: 20, 'members-per-room': 10 }, servers);
+      const [run] = assertRuns(connected, 'connect', ['joins_per_s', 'mem_per_conn_kb', 'cpu_us_per_join']);
+      assert.equal(run?.metrics.joined, 20);
+      assert.equal(run?.params.client, 'lean');
+      const chatted = await chatScenario.runWith({ ...chatScenario.defaults(), ...lean, rooms: 2, members: 10, rate: 50, duration: 1 }, servers);
+      const [chat] = assertRuns(chatted, 'chat', ['p50_ms', 'p99_ms', 'deliveries_per_s']);
+      assert.ok((chat?.metrics.messages ?? 0) > 0);
+    });
   });
 }
 
@@ -122,6 +133,13 @@ describe('bench scenarios only Renraku has', () => {
     const out = await recoverScenario.runWith({ ...recoverScenario.defaults(), ...tiny, clients: 20, 'members-per-room': 10, missed: 5 }, servers);
     const [run] = assertRuns(out, 'recover', ['all_recovered_s', 'recovered_exact']);
     assert.equal(run?.metrics.reconnected, 18);
+    assert.equal(run?.metrics.recovered_exact, 18);
+    assert.equal(run?.metrics.messages_recovered, 18 * 5);
+  });
+
+  test('recover with the lean client', async () => {
+    const out = await recoverScenario.runWith({ ...recoverScenario.defaults(), ...tiny, client: 'lean', clients: 20, 'members-per-room': 10, missed: 5 }, servers);
+    const [run] = assertRuns(out, 'recover', ['all_recovered_s', 'recovered_exact']);
     assert.equal(run?.metrics.recovered_exact, 18);
     assert.equal(run?.metrics.messages_recovered, 18 * 5);
   });
