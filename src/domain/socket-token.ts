@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Short-lived socket tokens: `v1.<userId>.<expiresAtMs>.<hmac-sha256 base64url>`, signed with
@@ -6,12 +6,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * token minted on another, and a client may reuse one to reconnect until it expires.
  */
 export class SocketTokens {
-  private readonly secret: Buffer;
+  /** Imported once: an HMAC keyed with a KeyObject skips the key import a Buffer costs on every
+   *  sign and verify (one verify per connection, so a reconnect storm pays it thousands of times). */
+  private readonly key: KeyObject;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
   constructor(secret: string | Buffer, ttlMs: number, now: () => number = Date.now) {
-    this.secret = Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8');
+    this.key = createSecretKey(Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8'));
     this.ttlMs = ttlMs;
     this.now = now;
   }
@@ -37,6 +39,6 @@ export class SocketTokens {
   }
 
   private sign(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url');
+    return createHmac('sha256', this.key).update(body).digest('base64url');
   }
 }
