@@ -25,10 +25,21 @@ const RATIOS: { scenario: string; metric: string; target: string; higherIsBetter
   { scenario: 'chat', metric: 'cpu_us_per_delivery', target: '' },
 ];
 
-/** Table of each compared metric per server and Renraku's ratio to each peer. */
+/** The median of the numbers (the mean of the middle two for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Table of each compared metric per server (the median over its rounds) and Renraku's ratio to each peer. */
 export function ratioTable(runs: readonly RunRecord[], servers: readonly string[]): string {
   const peers = servers.filter((s) => s !== 'renraku');
-  const value = (scenario: string, server: string, metric: string) => runs.find((r) => r.scenario === scenario && r.server === server)?.metrics[metric] ?? null;
+  const value = (scenario: string, server: string, metric: string) => {
+    const values = runs.filter((r) => r.scenario === scenario && r.server === server).map((r) => r.metrics[metric]);
+    return median(values.filter((v): v is number => typeof v === 'number'));
+  };
   const rows = RATIOS.map(({ scenario, metric, target }) => {
     const own = value(scenario, 'renraku', metric);
     const ratios = peers.map((p) => {
@@ -57,6 +68,7 @@ export const compareScenario = defineScenario({
     ...LOAD_OPTIONS,
     servers: { kind: 'list', default: ['renraku', 'socketio', 'raw'], doc: 'servers to compare' },
     store: { kind: 'string', default: 'sqlite', doc: 'Renraku store: sqlite or postgres' },
+    rounds: { kind: 'int', default: 1, doc: 'runs of each scenario on each server, the servers taking turns; the ratios compare medians (memory and latency move from run to run on a shared machine)' },
     preset: { kind: 'string', default: 'full', doc: `sizes: ${Object.entries(PRESETS).map(([k, v]) => `${k} (${v.connections} connections, fanout ${v.members}, chat ${v.rooms}×${v.roomMembers} at ${v.rate}/s)`).join('; ')}` },
   },
   async run(o, env) {
@@ -73,16 +85,21 @@ export const compareScenario = defineScenario({
       },
     ];
     const runs: RunRecord[] = [];
+    const rounds = Math.max(1, o.rounds);
     for (const plan of plans) {
-      for (const server of o.servers) {
-        process.stderr.write(`compare: ${plan.name} on ${server}…\n`);
-        try {
-          runs.push(...(await plan.run(server)).runs);
-        } catch (e) {
-          runs.push(failed(plan.name, server, e));
+      for (let round = 1; round <= rounds; round++) {
+        for (const server of o.servers) {
+          process.stderr.write(`compare: ${plan.name} on ${server}${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}…\n`);
+          try {
+            const made = (await plan.run(server)).runs;
+            runs.push(...(rounds > 1 ? made.map((r) => ({ ...r, params: { ...r.params, round } })) : made));
+          } catch (e) {
+            runs.push(failed(plan.name, server, e));
+          }
         }
       }
     }
-    return { runs, save: true, extra: `### ratios (same run, same machine)\n\n${ratioTable(runs, o.servers)}` };
+    const over = rounds > 1 ? `medians of ${rounds} rounds, ` : '';
+    return { runs, save: true, extra: `### ratios (${over}same run, same machine)\n\n${ratioTable(runs, o.servers)}` };
   },
 });

@@ -9,6 +9,8 @@ import { SeqTracker } from '../../bench/core/seq-tracker.ts';
 import { engineioWire } from '../../bench/load/engineio-wire.ts';
 import { benchBody } from '../../bench/load/message-scan.ts';
 import { phoenixWire } from '../../bench/load/phoenix-wire.ts';
+import { median, ratioTable } from '../../bench/scenarios/compare.ts';
+import type { RunRecord } from '../../bench/scenarios/run-record.ts';
 import { roomMembers } from '../../bench/servers/seed.ts';
 
 const message = (seq: number, sentUs: number) => ({
@@ -119,4 +121,16 @@ test('a CPU profile reads as self time per function, idle apart', () => {
   assert.equal(busyMs, 5);
   assert.equal(idleMs, 10);
   assert.deepEqual(rows[0], { where: 'encode protocol/serializer.ts:10', ms: 4, pct: 80 });
+});
+
+test('compare rounds: medians per server, then ratios of the medians', () => {
+  assert.equal(median([]), null);
+  assert.equal(median([3]), 3);
+  assert.equal(median([9, 1, 5]), 5);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  const run = (server: string, kb: number): RunRecord => ({ scenario: 'connect', server, params: {}, metrics: { mem_per_conn_kb: kb }, ok: true, problems: [] });
+  const runs = [run('renraku', 5), run('raw', 4), run('renraku', 9), run('raw', 5), run('renraku', 6), run('raw', 4.8)];
+  const row = ratioTable(runs, ['renraku', 'raw']).split('\n').find((line) => line.startsWith('| connect mem_per_conn_kb'));
+  // renraku's median 6, raw's 4.8: 1.25× — not the mean (6.67) nor any single pair's ratio
+  assert.match(row ?? '', /^\| connect mem_per_conn_kb \| 6 \| 4\.8 \| 1\.25× \|/);
 });
