@@ -59,7 +59,11 @@ export const connectScenario = defineScenario({
           heap_per_conn_kb: round((after.heapUsed - before.heapUsed) / Math.max(1, open.joined) / 1024, 2),
           // V8's committed heap (free pages and semi-spaces included): RSS minus this is memory outside the JS heap
           heap_total_per_conn_kb: round((after.heapTotal - before.heapTotal) / Math.max(1, open.joined) / 1024, 2),
+          // Buffers and other memory V8 counts outside its heap (still held after GC: retained frames)
+          external_per_conn_kb: round((after.external - before.external) / Math.max(1, open.joined) / 1024, 2),
           rss_mb: round(after.rss / 2 ** 20, 1),
+          // right after the last join, before settling and GC: how far the storm pushed RSS
+          joined_rss_mb: round(joinedCpu.rss / 2 ** 20, 1),
           other_frames: sumCounts(stats.other),
           other_mb: round(stats.otherBytes / 2 ** 20, 1),
           settle_ms: settled.ms,
