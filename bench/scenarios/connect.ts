@@ -61,6 +61,8 @@ export const connectScenario = defineScenario({
           heap_total_per_conn_kb: round((after.heapTotal - before.heapTotal) / Math.max(1, open.joined) / 1024, 2),
           // Buffers and other memory V8 counts outside its heap (still held after GC: retained frames)
           external_per_conn_kb: round((after.external - before.external) / Math.max(1, open.joined) / 1024, 2),
+          // the most V8 ever held outside its heap (compiler zones) since start: freed, it may stay in RSS
+          v8_peak_malloced_mb: round(after.v8PeakMalloced / 2 ** 20, 1),
           rss_mb: round(after.rss / 2 ** 20, 1),
           // right after the last join, before settling and GC: how far the storm pushed RSS
           joined_rss_mb: round(joinedCpu.rss / 2 ** 20, 1),

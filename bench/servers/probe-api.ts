@@ -9,6 +9,9 @@ export interface ProbeSample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** memory V8 holds outside its heap (compiler zones, tables): now, and the most it ever held */
+  v8Malloced: number;
+  v8PeakMalloced: number;
   /** process.cpuUsage(): every thread of the process, in µs */
   cpuUserUs: number;
   cpuSystemUs: number;

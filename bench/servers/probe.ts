@@ -5,7 +5,7 @@
  * hot path and keeps no event loop alive.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector';
 import { dirname } from 'node:path';
 import { serveRpc } from '../core/rpc.ts';
@@ -34,6 +34,7 @@ if (process.send) {
       }
       if (gc && snapshotPrefix) writeHeapSnapshot(`${snapshotPrefix}-${++snapshots}.heapsnapshot`);
       const m = process.memoryUsage();
+      const v8 = getHeapStatistics();
       const cpu = process.cpuUsage();
       return {
         rss: m.rss,
@@ -41,6 +42,8 @@ if (process.send) {
         heapTotal: m.heapTotal,
         external: m.external,
         arrayBuffers: m.arrayBuffers,
+        v8Malloced: v8.malloced_memory,
+        v8PeakMalloced: v8.peak_malloced_memory,
         cpuUserUs: cpu.user,
         cpuSystemUs: cpu.system,
         gc: gc && collect !== undefined,
