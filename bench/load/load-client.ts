@@ -31,9 +31,9 @@ interface Pending {
 }
 
 /**
- * One simulated user: a WebSocket connection (made by `socketOf`: the `ws` client or the lean one) speaking `wire`, its joined topics with the seqs they
- * received, and the replies it awaits (each bounded by `replyMs`). Kept small — a worker holds
- * ten thousand of these.
+ * One simulated user: a WebSocket connection (made by `socketOf`: the `ws` client or the lean
+ * one) speaking `wire`, its joined topics with the seqs they received, and the replies it awaits
+ * (each bounded by `replyMs`). Kept small — a worker holds ten thousand of these.
  */
 export class LoadClient {
   private ws: ClientSocket | null = null;
