@@ -5,7 +5,7 @@
 // are prefixed [node1].. [node3]. Ctrl-C drains all three (SIGTERM) and waits for them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -20,6 +20,8 @@ const secret = process.env.RENRAKU_SECRET || randomBytes(32).toString('base64url
 if (!process.env.RENRAKU_SECRET) console.error('cluster: RENRAKU_SECRET not set: using a random one for this run (tokens die with it)');
 const firstPort = Number(process.env.RENRAKU_CLUSTER_PORT || 4001);
 const bin = resolve(import.meta.dirname, '../bin/renraku.mjs');
+// Node flags every server start uses (docs/operations.md, "Memory"), as `npm start` does.
+const nodeFlags = JSON.parse(readFileSync(resolve(import.meta.dirname, '../bin/node-flags.json'), 'utf8'));
 
 const migrate = spawn(process.execPath, [bin, 'migrate'], { stdio: 'inherit', env: { ...process.env, RENRAKU_SECRET: secret } });
 const migrated = await new Promise((done) => migrate.once('exit', done));
@@ -30,7 +32,7 @@ for (let i = 1; i <= NODES; i++) {
   const port = firstPort + i - 1;
   const dataDir = resolve(process.env.RENRAKU_DATA_DIR || './data', 'cluster', `node${i}`);
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(process.execPath, [bin, 'start'], {
+  const child = spawn(process.execPath, [...nodeFlags, bin, 'start'], {
     env: { MALLOC_ARENA_MAX: '2', ...process.env, RENRAKU_SECRET: secret, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: process.env.RENRAKU_SMTP_PORT || '0', RENRAKU_PUBLIC_URL: `http://localhost:${port}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -12,10 +12,15 @@ export interface MachineFacts {
   open_files_limit: number | null;
   /** glibc malloc arenas the servers under test ran with (MALLOC_ARENA_MAX; `npm start` uses 2) */
   malloc_arena_max: string;
+  /** the Node flags Renraku ran with (bin/node-flags.json, as `npm start`); the peers run with node's defaults */
+  renraku_node_flags: string;
 }
 
 /** What `npm start` sets unless the environment says otherwise: every server under test gets the same. */
 export const MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX ?? '2';
+
+/** The Node flags `npm start` gives Renraku (bin/node-flags.json): the bench starts it the same way. */
+export const RENRAKU_NODE_FLAGS: readonly string[] = JSON.parse(readFileSync(new URL('../../bin/node-flags.json', import.meta.url), 'utf8')) as string[];
 
 function openFilesLimit(): number | null {
   try {
@@ -37,5 +42,6 @@ export function machineFacts(): MachineFacts {
     os: `${platform()} ${release()}`,
     open_files_limit: openFilesLimit(),
     malloc_arena_max: MALLOC_ARENA_MAX,
+    renraku_node_flags: RENRAKU_NODE_FLAGS.join(' '),
   };
 }

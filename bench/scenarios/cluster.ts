@@ -13,7 +13,7 @@ import { Fleet } from '../load/fleet.ts';
 import type { ClientSpec, OpenResult, PublishJob } from '../load/worker-api.ts';
 import type { ProbeSample } from '../servers/probe-api.ts';
 import { RedisProcess, procRssBytes } from '../servers/redis-process.ts';
-import { REPO_ROOT, RENRAKU_BIN, UNLIMITED_MESSAGES, isSeed, runSeedCommand } from '../servers/renraku-target.ts';
+import { REPO_ROOT, RENRAKU_START, UNLIMITED_MESSAGES, isSeed, runSeedCommand } from '../servers/renraku-target.ts';
 import { ScratchDatabase } from '../servers/scratch-database.ts';
 import { roomTopic, type Seed } from '../servers/seed.ts';
 import { ServerProcess } from '../servers/server-process.ts';
@@ -106,7 +106,7 @@ export const clusterScenario = defineScenario({
         const port = await freePort();
         const server = await ServerProcess.start({
           name: `renraku node ${n + 1}`,
-          args: [RENRAKU_BIN, 'start'],
+          args: [...RENRAKU_START],
           env: { ...shared, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dir, RENRAKU_PUBLIC_URL: `http://127.0.0.1:${port}` },
           port,
           cwd: REPO_ROOT,

@@ -7,7 +7,7 @@ import type { ListRecipient } from '../../src/lists/types.ts';
 import type { Store } from '../../src/domain/store.ts';
 import { freePort } from '../core/free-port.ts';
 import { loopbackUrl } from '../core/loopback.ts';
-import { RENRAKU_BIN, REPO_ROOT, isSeed, runSeedCommand } from './renraku-target.ts';
+import { RENRAKU_START, REPO_ROOT, isSeed, runSeedCommand } from './renraku-target.ts';
 import { ScratchDatabase } from './scratch-database.ts';
 import { ServerProcess } from './server-process.ts';
 import type { StoreKind } from './target.ts';
@@ -77,7 +77,7 @@ export async function startListTarget(opts: { members: number; store: StoreKind;
     const poster = recipients.find((r) => r.user_id === ownerId);
     if (poster === undefined) throw new Error('the seeded owner is not a member of the seeded group');
 
-    server = await ServerProcess.start({ name: 'renraku', args: [RENRAKU_BIN, 'start'], env, port: httpPort, cwd: REPO_ROOT });
+    server = await ServerProcess.start({ name: 'renraku', args: [...RENRAKU_START], env, port: httpPort, cwd: REPO_ROOT });
     return { server, smtpPort, groupId: group.id, listAddress: listAddress(group.slug, BENCH_LIST_DOMAIN), poster, recipients, store, stop };
   } catch (e) {
     const log = server?.log();

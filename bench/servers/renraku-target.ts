@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../core/free-port.ts';
 import { BENCH_LIMITS } from '../core/limits.ts';
+import { RENRAKU_NODE_FLAGS } from '../core/machine.ts';
 import { seedThroughApi } from './api-seeder.ts';
 import { ScratchDatabase } from './scratch-database.ts';
 import { ServerProcess } from './server-process.ts';
@@ -14,6 +15,8 @@ import type { RunningTarget, TargetOptions } from './target.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENRAKU_BIN = join(REPO_ROOT, 'bin', 'renraku.mjs');
+/** Arguments to node for `renraku start` as `npm start` runs it. */
+export const RENRAKU_START: readonly string[] = [...RENRAKU_NODE_FLAGS, RENRAKU_BIN, 'start'];
 
 /** The benchmark measures the server, not its flood guard: per-socket message limits are
  *  lifted so one publisher can saturate a room (the harness's own pacing sets the rate). */
@@ -74,7 +77,7 @@ export async function startRenraku(opts: TargetOptions): Promise<RunningTarget> 
   };
   let server: ServerProcess;
   try {
-    server = await ServerProcess.start({ name: 'renraku', args: [RENRAKU_BIN, 'start'], env, port, cwd: REPO_ROOT });
+    server = await ServerProcess.start({ name: 'renraku', args: [...RENRAKU_START], env, port, cwd: REPO_ROOT });
   } catch (e) {
     await cleanup();
     throw e;
