@@ -3,7 +3,7 @@ import { chatScenario } from './chat.ts';
 import { LOAD_OPTIONS } from './common-options.ts';
 import { connectScenario } from './connect.ts';
 import { fanoutScenario } from './fanout.ts';
-import { round, type RunRecord } from './run-record.ts';
+import { median, round, type RunRecord } from './run-record.ts';
 import { defineScenario } from './scenario.ts';
 
 /** Sizes of the compared scenarios: `full` is where the issue's targets are stated. */
@@ -24,14 +24,6 @@ const RATIOS: { scenario: string; metric: string; target: string; higherIsBetter
   { scenario: 'chat', metric: 'p99_ms', target: '≤ 35 ms at 500/s, persistence on' },
   { scenario: 'chat', metric: 'cpu_us_per_delivery', target: '' },
 ];
-
-/** The median of the numbers (the mean of the middle two for an even count); null for none. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /** Table of each compared metric per server (the median over its rounds) and Renraku's ratio to each peer. */
 export function ratioTable(runs: readonly RunRecord[], servers: readonly string[]): string {

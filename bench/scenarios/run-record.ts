@@ -20,6 +20,14 @@ export function round(x: number | null | undefined, digits = 2): number | null {
   return Math.round(x * f) / f;
 }
 
+/** The median of the numbers (the mean of the middle two for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 /** Correctness problems of a run; an empty list means ok. */
 export class Problems {
   readonly list: string[] = [];

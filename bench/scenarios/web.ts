@@ -7,7 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { measureFirstVisit } from '../../web/scripts/size.ts';
 import { BENCH_LIMITS } from '../core/limits.ts';
 import { REPO_ROOT, startRenraku } from '../servers/renraku-target.ts';
-import { Problems, round, type RunRecord } from './run-record.ts';
+import { median, Problems, round, type RunRecord } from './run-record.ts';
 import { defineScenario } from './scenario.ts';
 
 const run = promisify(execFile);
@@ -49,11 +49,6 @@ interface PageLoad {
 }
 
 const kb = (bytes: number) => round(bytes / 1024, 1);
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 /** gzip -9 bytes of every built file with this suffix, lazily loaded chunks included. */
 function allGzip(dist: string, suffix: string): number {

@@ -9,8 +9,8 @@ import { SeqTracker } from '../../bench/core/seq-tracker.ts';
 import { engineioWire } from '../../bench/load/engineio-wire.ts';
 import { benchBody } from '../../bench/load/message-scan.ts';
 import { phoenixWire } from '../../bench/load/phoenix-wire.ts';
-import { median, ratioTable } from '../../bench/scenarios/compare.ts';
-import type { RunRecord } from '../../bench/scenarios/run-record.ts';
+import { ratioTable } from '../../bench/scenarios/compare.ts';
+import { median, type RunRecord } from '../../bench/scenarios/run-record.ts';
 import { roomMembers } from '../../bench/servers/seed.ts';
 
 const message = (seq: number, sentUs: number) => ({
