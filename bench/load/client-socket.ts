@@ -23,7 +23,6 @@ export interface ClientSocketTarget {
   path: string;
   /** local address and port to connect from (port undefined: the kernel picks) */
   from: { address: string; port: number | undefined };
-  handshakeMs: number;
 }
 
 export type ClientSocketFactory = (target: ClientSocketTarget, events: ClientSocketEvents) => ClientSocket;

@@ -90,7 +90,7 @@ export class LoadClient {
         }
       };
       this.ws = this.socketOf(
-        { base, path: this.wire.path(this.token), from: { address: localAddress, port: localPort }, handshakeMs: BENCH_LIMITS.connectMs },
+        { base, path: this.wire.path(this.token), from: { address: localAddress, port: localPort } },
         {
           open: () => {
             if (this.wire.readyOnOpen) done();

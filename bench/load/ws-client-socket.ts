@@ -1,14 +1,14 @@
 import WebSocket from 'ws';
 import type { ClientSocket, ClientSocketEvents, ClientSocketTarget } from './client-socket.ts';
 
-/** The `ws` package's client: its HTTP upgrade through node's http client, its frame parser. */
+/** The `ws` package's client: its HTTP upgrade through node's http client, its frame parser.
+ *  No handshake timeout of its own: LoadClient bounds the whole handshake with one timer. */
 export function wsClientSocket(target: ClientSocketTarget, events: ClientSocketEvents): ClientSocket {
   const ws = new WebSocket(target.base + target.path, {
     localAddress: target.from.address,
     ...(target.from.port === undefined ? {} : { localPort: target.from.port }),
     perMessageDeflate: false,
     skipUTF8Validation: true,
-    handshakeTimeout: target.handshakeMs,
     maxPayload: 64 * 1024 * 1024,
   });
   ws.on('open', () => events.open());
