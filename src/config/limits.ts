@@ -72,6 +72,12 @@ export const LIMITS = {
    *  online at most that much later. */
   presenceBatchSubscribers: 25,
   presenceBatchMaxMs: 1_600,
+  /** A window that ended with this many joins and leaves of one topic (a join storm: 200 a
+   *  second into one room at the base window) makes its next window at least presenceStormMs,
+   *  so a room filling up shows its members one diff for the rest of the storm instead of one
+   *  per window; the next quiet window ends it. */
+  presenceStormChanges: 10,
+  presenceStormMs: 400,
   /** A room with this many people present is crowded: members are shown a count
    *  (`presence_count`) instead of per-member presence, which would cost every join a frame to
    *  every member (N² frames for N joins) and a state of N entries to every joiner. Below 80%

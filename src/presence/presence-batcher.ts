@@ -51,6 +51,15 @@ export class PresenceBatcher {
     this.windows.get(this.windowOf(topic) ?? windowMs)?.touched.add(topic);
   }
 
+  /** True when changes to `topic` are waiting for its window's end (joins and leaves that cancel out count: see DiffAccumulator). */
+  hasChanges(topic: string): boolean {
+    for (const window of this.windows.values()) {
+      const acc = window.pending.get(topic);
+      if (acc) return !acc.isEmpty;
+    }
+    return false;
+  }
+
   /** Emits everything pending now (also what the timers do). */
   flush(): void {
     for (const ms of [...this.windows.keys()]) this.flushWindow(ms);

@@ -38,7 +38,7 @@ export class PresenceState {
   private readonly table = new Map<string, StateMetas>();
   /** `"key":{"metas":[…]}` per key, serialized once per change of that key (see `json`). */
   private readonly fragments = new Map<string, string>();
-  /** `json()` as last made, kept while the fragments are: a new key is appended to it, any other change drops it. */
+  /** `json()` as last made, until the next change. */
   private whole: string | undefined;
 
   /** Adds (or replaces, same phx_ref) one meta of `key`. */
@@ -47,19 +47,12 @@ export class PresenceState {
     return { joins: { [key]: { metas: [meta] } }, leaves: {} };
   }
 
-  /** `join` without making its diff (PresenceTracker queues the join itself: DiffAccumulator.addJoin). */
+  /** `join` without making its diff (PresenceTracker queues the join itself: DiffAccumulator.addJoin).
+   *  Nothing is serialized here: a room filling up is serialized once per window (`json`), not per join. */
   put(key: string, meta: PresenceMeta): void {
-    const isNew = !this.table.has(key);
     putState(this.table, key, meta);
     this.fragments.delete(key);
-    const whole = this.whole;
-    if (whole !== undefined && isNew && !ARRAY_INDEX.test(key)) {
-      // A new key goes last in the table's order, so its fragment goes last in the object: no walk of the others.
-      const fragment = this.fragment(key, meta);
-      this.whole = whole.length === 2 ? `{${fragment}}` : `${whole.slice(0, -1)},${fragment}}`;
-    } else {
-      this.whole = undefined;
-    }
+    this.whole = undefined;
   }
 
   /** Removes the meta `phxRef` of `key`; an empty diff when it is not present. */

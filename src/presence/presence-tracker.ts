@@ -36,8 +36,15 @@ export interface PresenceTrackerDeps {
  *   local subscribers, doubling with each doubling of them, at most LIMITS.presenceBatchMaxMs —
  *   so a room's presence traffic stays near (subscribers ÷ window) frames per second however
  *   fast people join.
- * - `presence_state` for joiners is serialized once per version of the topic's presences and
- *   shared by every joiner until the next change (it is always the current list).
+ * - A room in a join storm (LIMITS.presenceStormChanges changes or more in its last window)
+ *   batches over at least LIMITS.presenceStormMs: its members get one diff for the rest of the
+ *   storm instead of one per window while it fills.
+ * - A joiner's `presence_state` is the list as of the topic's last emitted diff (its
+ *   *snapshot*), serialized once per window and shared by every joiner of that window; the next
+ *   diff, which every subscriber gets, brings the joiner up to date. With other nodes'
+ *   presences on the topic, or when no snapshot is kept and changes are pending, it is the
+ *   current list instead (the diff that follows repeats some of it: phoenix.js applies a join
+ *   of a phx_ref it has as a replacement, a leave of one it lacks as nothing).
  * - A topic with LIMITS.presenceCrowdedAt presences or more (all nodes) is crowded: per-member
  *   presence to everyone is N² frames and bytes, so its subscribers get one `presence_state {}`
  *   and from then on `presence_count {count}` (at most once per window, when it changed)
@@ -54,8 +61,11 @@ export class PresenceTracker {
   /** Random per tracker, so phx_refs from different nodes never collide. */
   private readonly refPrefix = randomBytes(6).toString('base64url');
   private nextRef = 0;
-  /** `presence_state` payloads already serialized, per topic, until the topic's presences change. */
-  private readonly stateJson = new Map<string, string>();
+  /** Per topic, its presences as its subscribers were last shown them (at its last emit),
+   *  serialized: every joiner until the next emit gets this (see the class comment). */
+  private readonly snapshots = new Map<string, string>();
+  /** Topics whose last window carried a storm of changes: their next window is longer. */
+  private readonly storming = new Set<string>();
   /** Topics whose `presence_state` was asked for since their last window ended: their per-key
    *  fragments are kept one more window, then dropped (they are memory only a join storm needs). */
   private readonly warm = new Set<string>();
@@ -90,7 +100,6 @@ export class PresenceTracker {
   trackMeta(topic: string, key: string, meta: PresenceMeta): void {
     let state = this.states.get(topic);
     if (!state) this.states.set(topic, (state = new PresenceState()));
-    this.stateJson.delete(topic);
     state.put(key, meta);
     this.batcher.addJoin(topic, key, meta, this.windowFor(topic));
   }
@@ -102,7 +111,6 @@ export class PresenceTracker {
     const diff = state.leave(key, phxRef);
     if (state.size === 0) this.states.delete(topic);
     if (isEmptyDiff(diff)) return;
-    this.stateJson.delete(topic);
     this.batcher.add(topic, diff, this.windowFor(topic));
   }
 
@@ -123,25 +131,30 @@ export class PresenceTracker {
 
   /**
    * What a client that just joined `topic` is pushed, already encoded: `presence_state` (the
-   * payload serialized once for all joiners of the window), and `presence_count` when crowded.
+   * topic's snapshot, serialized once for all joiners of the window), and `presence_count` when
+   * crowded. The joiner must already be subscribed: the next diff completes its list.
    */
   joinFrames(topic: string, joinRef: string | null): string[] {
     const head = `[${JSON.stringify(joinRef)},null,${JSON.stringify(topic)},`;
     if (this.crowded.has(topic)) return [`${head}"presence_state",{}]`, `${head}"presence_count",{"count":${this.count(topic)}}]`];
     this.warm.add(topic);
-    let json = this.stateJson.get(topic);
-    if (json === undefined) {
-      // Only this node's presences: their per-key fragments; with other nodes' too, the merged list.
-      const remote = this.deps.remote?.count(topic) ?? 0;
-      json = remote === 0 ? (this.states.get(topic)?.json() ?? '{}') : JSON.stringify(this.list(topic));
-      this.stateJson.set(topic, json);
-    }
-    return [`${head}"presence_state",${json}]`];
+    return [`${head}"presence_state",${this.stateFor(topic)}]`];
+  }
+
+  /** The `presence_state` payload for a joiner now (see the class comment). */
+  private stateFor(topic: string): string {
+    if ((this.deps.remote?.count(topic) ?? 0) > 0) return JSON.stringify(this.list(topic));
+    const snapshot = this.snapshots.get(topic);
+    if (snapshot !== undefined) return snapshot;
+    const json = this.states.get(topic)?.json() ?? '{}';
+    // Nothing changed since the last emit: the current list is the snapshot.
+    if (!this.batcher.hasChanges(topic)) this.snapshots.set(topic, json);
+    return json;
   }
 
   /** Another node's presences on `topic` changed (PresenceReplication): shown at once, or counted when crowded. */
   remoteDiff(topic: string, diff: PresenceDiff): void {
-    this.stateJson.delete(topic);
+    this.snapshots.delete(topic);
     if (!this.crowded.has(topic) && this.hasSubscribers(topic)) this.deps.show(topic, 'presence_diff', { ...diff });
     // The next window decides whether the topic is (still) crowded and what count to show.
     this.batcher.touch(topic, this.windowFor(topic));
@@ -159,10 +172,18 @@ export class PresenceTracker {
 
   /** The end of `topic`'s window: replicate our diff, then show the diff, the state or the count. */
   private emit(topic: string, diff: PresenceDiff): void {
-    this.stateJson.delete(topic);
-    if (this.warm.delete(topic)) this.batcher.touch(topic, this.windowFor(topic));
-    else this.states.get(topic)?.dropFragments();
-    const changed = !isEmptyDiff(diff);
+    const changes = Object.keys(diff.joins).length + Object.keys(diff.leaves).length;
+    if (changes >= LIMITS.presenceStormChanges) this.storming.add(topic);
+    else this.storming.delete(topic);
+    if (this.warm.delete(topic)) {
+      // Joiners are likely this window too: the list as every subscriber is about to be shown it.
+      this.snapshots.set(topic, this.states.get(topic)?.json() ?? '{}');
+      this.batcher.touch(topic, this.windowFor(topic));
+    } else {
+      this.snapshots.delete(topic);
+      this.states.get(topic)?.dropFragments();
+    }
+    const changed = changes > 0;
     if (changed) this.deps.replicate?.(topic, diff);
     const count = this.count(topic);
     const shown = this.crowded.get(topic);
@@ -191,11 +212,13 @@ export class PresenceTracker {
     return this.deps.subscribers ? this.deps.subscribers(topic) > 0 : true;
   }
 
-  /** LIMITS.presenceBatchMs, doubled for each doubling of subscribers past LIMITS.presenceBatchSubscribers. */
+  /** LIMITS.presenceBatchMs, doubled for each doubling of subscribers past LIMITS.presenceBatchSubscribers;
+   *  at least LIMITS.presenceStormMs for a topic in a storm. */
   private windowFor(topic: string): number {
     const subscribers = this.deps.subscribers?.(topic) ?? 0;
     let ms = this.baseWindowMs;
     for (let room = LIMITS.presenceBatchSubscribers; subscribers > room && ms < LIMITS.presenceBatchMaxMs; room *= 2) ms *= 2;
+    if (this.storming.has(topic)) ms = Math.max(ms, LIMITS.presenceStormMs);
     return Math.min(ms, Math.max(this.baseWindowMs, LIMITS.presenceBatchMaxMs));
   }
 }

@@ -150,16 +150,45 @@ describe('presence seen by the official client', () => {
     for (const client of remaining.slice(0, -1)) assert.deepEqual(client.shown(), truth(r.tracker.list(TOPIC)));
   });
 
-  test('the presence_state of joiners is the current list, serialized once until it changes', () => {
+  test('the presence_state of joiners is the list of the last diff, serialized once per window; the next diff completes it', () => {
     const r = room(10_000);
-    r.join('a');
+    const a = r.join('a');
+    r.time.advance(LIMITS.presenceBatchMaxMs);
     const frames1 = r.tracker.joinFrames(TOPIC, '9');
     const frames2 = r.tracker.joinFrames(TOPIC, '10');
     assert.deepEqual(JSON.parse(frames1[0]!), ['9', null, TOPIC, 'presence_state', r.tracker.list(TOPIC)]);
     assert.equal(frames1[0], JSON.stringify(['9', null, TOPIC, 'presence_state', r.tracker.list(TOPIC)]), 'byte for byte what JSON.stringify writes');
     assert.equal(frames2[0], JSON.stringify(['10', null, TOPIC, 'presence_state', r.tracker.list(TOPIC)]));
-    r.join('b');
-    assert.deepEqual(Object.keys(JSON.parse(r.tracker.joinFrames(TOPIC, null)[0]!)[4]), ['a', 'b'], 'a change shows at once');
+    const payload = (frame: string) => frame.slice(frame.indexOf('"presence_state",') + 17);
+    assert.equal(payload(frames1[0]!), payload(frames2[0]!));
+
+    const b = r.join('b');
+    const c = r.join('c');
+    assert.deepEqual(Object.keys(JSON.parse(r.tracker.joinFrames(TOPIC, null)[0]!)[4]), ['a'], 'joins inside the window come with its diff');
+    assert.deepEqual(c.shown(), { a: [a.phxRef!] }, 'c was shown the snapshot, without b');
+    r.time.advance(LIMITS.presenceBatchMaxMs);
+    for (const client of [a, b, c]) assert.deepEqual(client.shown(), truth(r.tracker.list(TOPIC)), `client ${client.key} after the diff`);
+    assert.deepEqual(Object.keys(JSON.parse(r.tracker.joinFrames(TOPIC, null)[0]!)[4]), ['a', 'b', 'c'], 'the next window\'s joiners get the new list');
+  });
+
+  test('a join storm stretches the room\'s next window to presenceStormMs, and a quiet window ends it', () => {
+    const r = room(10_000);
+    for (let i = 0; i < LIMITS.presenceStormChanges; i++) r.join(`s${i}`);
+    r.time.advance(LIMITS.presenceBatchMs);
+    assert.deepEqual(r.shown, ['presence_diff'], 'the storm\'s first window is the base one');
+    r.shown.length = 0;
+    const joiners = Array.from({ length: 30 }, (_, i) => r.join(`t${i}`));
+    r.time.advance(LIMITS.presenceStormMs - 1);
+    assert.deepEqual(r.shown, [], 'one window for the rest of the storm');
+    r.time.advance(1);
+    assert.deepEqual(r.shown, ['presence_diff']);
+    for (const client of joiners) assert.deepEqual(client.shown(), truth(r.tracker.list(TOPIC)));
+    // Quiet again: the touched window after the storm carries nothing, then a lone join waits the base window only.
+    r.time.advance(LIMITS.presenceBatchMaxMs);
+    r.shown.length = 0;
+    r.join('late');
+    r.time.advance(LIMITS.presenceBatchMs * 2);
+    assert.deepEqual(r.shown, ['presence_diff'], `a lone join after the storm (subscribers ${r.subscribers.size})`);
   });
 });
 

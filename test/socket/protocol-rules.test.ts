@@ -68,7 +68,12 @@ describe('Phoenix protocol rules', () => {
     assert.equal(current.status, 'ok');
     assert.equal(client.frames.some((f) => f[1] === staleRef), false, 'no answer to the stale join_ref');
 
-    // The old channel's presence was untracked: one presence of this user remains.
+    // The old channel's presence was untracked: one presence of this user remains. The new
+    // channel is tracked after its presence_state, so a diff with its join follows; the untrack
+    // came before it, so once that diff is out the room's list is settled.
+    const secondState = client.frames.indexOf(await client.next((f) => f[3] === 'presence_state' && f[0] === second.joinRef, 'the new presence_state'));
+    const joins = (f: Wire) => (f[4] as { joins?: Record<string, unknown> }).joins ?? {};
+    await client.next((f) => client.frames.indexOf(f) > secondState && f[3] === 'presence_diff' && member.user.id in joins(f), 'the diff with the new join');
     const observer = await connect();
     await observer.join(roomTopic);
     const state = await observer.next((f) => f[3] === 'presence_state', 'presence_state');
