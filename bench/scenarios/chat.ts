@@ -65,6 +65,7 @@ export const chatScenario = defineScenario({
             ack_p99_ms: Histogram.from([phase.pub.ackLatency]).percentiles().p99_ms,
             cpu_us_per_delivery: round(phase.serverCpuUs / Math.max(1, phase.drain.deliveries), 2),
             client_cpu_us_per_delivery: round(phase.clientCpuUs / Math.max(1, phase.drain.deliveries), 2),
+            machine_busy_pct: phase.machineBusyPct,
             missing: phase.verify.missing,
             duplicated: phase.verify.duplicates,
           },

@@ -1,5 +1,6 @@
 import { Histogram } from '../core/histogram.ts';
 import { sumCounts } from '../core/counts.ts';
+import { machineBusyPercent, machineCpu } from '../core/machine-load.ts';
 import { COMMON_OPTIONS } from './common-options.ts';
 import { Problems, round, type RunRecord } from './run-record.ts';
 import { defineScenario } from './scenario.ts';
@@ -29,7 +30,9 @@ export const connectScenario = defineScenario({
       await new Promise((r) => setTimeout(r, 500));
       const before = await target.server.sample(true);
       const genBefore = await fleet.stats();
+      const machineBefore = machineCpu();
       const open = await measure('connect', () => fleet.open(clients, o.concurrency));
+      const machineBusyPct = machineBusyPercent(machineBefore, machineCpu());
       const joinedCpu = await target.server.sample(false);
       const genAfter = await fleet.stats();
       const settled = await fleet.settle();
@@ -55,6 +58,8 @@ export const connectScenario = defineScenario({
           // other programs') share of the machine taken out
           joins_per_server_cpu_s: round((open.joined / Math.max(1, cpuUs)) * 1e6, 0),
           client_cpu_us_per_join: round((genAfter.cpuUs - genBefore.cpuUs) / Math.max(1, open.joined), 1),
+          // the whole machine during the joins (server, generator, the rest): near 100 it was the limit
+          machine_busy_pct: machineBusyPct,
           mem_per_conn_kb: round((after.rss - before.rss) / Math.max(1, open.joined) / 1024, 2),
           heap_per_conn_kb: round((after.heapUsed - before.heapUsed) / Math.max(1, open.joined) / 1024, 2),
           // V8's committed heap (free pages and semi-spaces included): RSS minus this is memory outside the JS heap

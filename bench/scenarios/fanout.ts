@@ -50,6 +50,7 @@ export const fanoutScenario = defineScenario({
           messages_per_s: round(satRate, 1),
           cpu_us_per_delivery: round(sat.serverCpuUs / Math.max(1, sat.drain.deliveries), 2),
           client_cpu_us_per_delivery: round(sat.clientCpuUs / Math.max(1, sat.drain.deliveries), 2),
+          machine_busy_pct: sat.machineBusyPct,
           p50_ms: latency?.p50_ms ?? null,
           p99_ms: latency?.p99_ms ?? null,
           max_ms: latency?.max_ms ?? null,

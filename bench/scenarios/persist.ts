@@ -54,6 +54,8 @@ export const persistScenario = defineScenario({
               ack_p50_ms: ack.p50_ms,
               ack_p99_ms: ack.p99_ms,
               cpu_us_per_message: round(phase.serverCpuUs / Math.max(1, phase.pub.acked), 1),
+              client_cpu_us_per_message: round(phase.clientCpuUs / Math.max(1, phase.pub.acked), 1),
+              machine_busy_pct: phase.machineBusyPct,
               missing: phase.verify.missing,
               duplicated: phase.verify.duplicates,
             },

@@ -1,4 +1,5 @@
 import { BENCH_LIMITS } from '../core/limits.ts';
+import { machineBusyPercent, machineCpu } from '../core/machine-load.ts';
 import { rangeCount } from '../core/seq-ranges.ts';
 import type { DrainResult } from '../load/fleet.ts';
 import type { DeliveryStats, OpenResult, PublishJob, PublishResult, VerifyResult } from '../load/worker-api.ts';
@@ -20,6 +21,8 @@ export interface Phase {
   clientCpuUs: number;
   /** first push sent to last delivery received, seconds */
   seconds: number;
+  /** the whole machine's CPU over the phase, % of all cores (null off Linux) */
+  machineBusyPct: number | null;
   /** this phase's seqs checked; `duplicates` counts only this phase's */
   verify: VerifyResult;
   /** duplicates since the clients joined */
@@ -50,11 +53,13 @@ async function measuredPhase(session: Session, present: MembersPresent, jobs: Pu
   const { fleet, target } = session;
   const before = await fleet.stats(true);
   const serverBefore = await target.server.sample(false);
+  const machineBefore = machineCpu();
   const pub = await fleet.publish(jobs);
   let expected = 0;
   for (const [topic, ranges] of Object.entries(pub.seqs)) expected += rangeCount(ranges) * present(topic);
   const drain = await fleet.drain(expected);
   const serverAfter = await target.server.sample(false);
+  const machineAfter = machineCpu();
   const stats = await fleet.stats(true);
   const verify = await fleet.verify(pub.seqs);
   const duplicatesSoFar = verify.duplicates;
@@ -68,6 +73,7 @@ async function measuredPhase(session: Session, present: MembersPresent, jobs: Pu
     serverCpuUs: cpu(serverAfter) - cpu(serverBefore),
     clientCpuUs: stats.cpuUs - before.cpuUs,
     seconds: Math.max(1e-6, (end - pub.firstSendUs) / 1e6),
+    machineBusyPct: machineBusyPercent(machineBefore, machineAfter),
     verify,
     duplicatesSoFar,
   };

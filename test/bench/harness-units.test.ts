@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { selfTimes } from '../../bench/core/cpu-profile.ts';
 import { Histogram } from '../../bench/core/histogram.ts';
 import { assertLoopback, sourceEndpoint } from '../../bench/core/loopback.ts';
+import { machineBusyPercent, machineCpu } from '../../bench/core/machine-load.ts';
 import { parseOptions } from '../../bench/core/options.ts';
 import { mergeRanges, rangeCount, toRanges } from '../../bench/core/seq-ranges.ts';
 import { SeqTracker } from '../../bench/core/seq-tracker.ts';
@@ -133,4 +134,16 @@ test('compare rounds: medians per server, then ratios of the medians', () => {
   const row = ratioTable(runs, ['renraku', 'raw']).split('\n').find((line) => line.startsWith('| connect mem_per_conn_kb'));
   // renraku's median 6, raw's 4.8: 1.25× — not the mean (6.67) nor any single pair's ratio
   assert.match(row ?? '', /^\| connect mem_per_conn_kb \| 6 \| 4\.8 \| 1\.25× \|/);
+});
+
+test('machine load: % of all cores busy between two /proc/stat readings; null without two readings', () => {
+  assert.equal(machineBusyPercent({ busy: 100, total: 400 }, { busy: 250, total: 600 }), 75);
+  assert.equal(machineBusyPercent({ busy: 100, total: 400 }, { busy: 100, total: 400 }), null, 'no time passed');
+  assert.equal(machineBusyPercent(undefined, { busy: 1, total: 2 }), null);
+  const now = machineCpu();
+  if (process.platform === 'linux') {
+    assert.ok(now && now.busy > 0 && now.busy <= now.total, JSON.stringify(now));
+  } else {
+    assert.equal(now, undefined);
+  }
 });
