@@ -72,10 +72,11 @@ export const LIMITS = {
    *  online at most that much later. */
   presenceBatchSubscribers: 25,
   presenceBatchMaxMs: 1_600,
-  /** A window that ended with this many joins and leaves of one topic (a join storm: 200 a
-   *  second into one room at the base window) makes its next window at least presenceStormMs,
-   *  so a room filling up shows its members one diff for the rest of the storm instead of one
-   *  per window; the next quiet window ends it. */
+  /** A join storm: this many joins in one topic's window under way (200 a second into one
+   *  room at the base window) stretch that window to presenceStormMs from then, and a window
+   *  that ended with this many joins and leaves makes the next one as long, so a room filling
+   *  up shows its members one diff per storm window instead of one per base window; the next
+   *  quiet window ends it. */
   presenceStormChanges: 10,
   presenceStormMs: 400,
   /** A room with this many people present is crowded: members are shown a count

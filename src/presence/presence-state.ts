@@ -155,6 +155,11 @@ export class DiffAccumulator {
     return this.joins.size === 0 && this.leaves.size === 0;
   }
 
+  /** Keys joined plus keys left so far (a key in both counts twice). */
+  get changes(): number {
+    return this.joins.size + this.leaves.size;
+  }
+
   /** The merged diff so far; the accumulator starts again empty. */
   take(): PresenceDiff {
     const diff = { joins: toPresences(this.joins), leaves: toPresences(this.leaves) };

@@ -36,9 +36,10 @@ export interface PresenceTrackerDeps {
  *   local subscribers, doubling with each doubling of them, at most LIMITS.presenceBatchMaxMs —
  *   so a room's presence traffic stays near (subscribers ÷ window) frames per second however
  *   fast people join.
- * - A room in a join storm (LIMITS.presenceStormChanges changes or more in its last window)
- *   batches over at least LIMITS.presenceStormMs: its members get one diff for the rest of the
- *   storm instead of one per window while it fills.
+ * - A room in a join storm (LIMITS.presenceStormChanges joins or more in its window under way,
+ *   or changes in its last window) batches over at least LIMITS.presenceStormMs: the window
+ *   under way is stretched to that, and so is the next while the storm goes on, so its members
+ *   get one diff per storm window instead of one per base window while it fills.
  * - A joiner's `presence_state` is the list as of the topic's last emitted diff (its
  *   *snapshot*), serialized once per window and shared by every joiner of that window; the next
  *   diff, which every subscriber gets, brings the joiner up to date. With other nodes'
@@ -78,8 +79,8 @@ export class PresenceTracker {
     this.crowdedAt = deps.crowdedAt ?? LIMITS.presenceCrowdedAt;
     // Hysteresis: a room hovering at the threshold must not flip between lists and counts.
     this.uncrowdedBelow = Math.ceil(this.crowdedAt * 0.8);
-    // Joiners are shown the current list, pending changes included: a ref that joins and leaves
-    // inside one window must still be sent as a leave, or those joiners keep a ghost.
+    // Some joiners are shown the current list, pending changes included (see stateFor): a ref
+    // that joins and leaves inside one window must still be sent as a leave, or they keep a ghost.
     this.batcher = new PresenceBatcher({ timers: deps.timers, emit: (topic, diff) => this.emit(topic, diff), windowMs: this.baseWindowMs, keepLeaves: true });
   }
 
@@ -102,6 +103,11 @@ export class PresenceTracker {
     if (!state) this.states.set(topic, (state = new PresenceState()));
     state.put(key, meta);
     this.batcher.addJoin(topic, key, meta, this.windowFor(topic));
+    // A storm shows inside its first window: stretch it rather than send that window's diff.
+    if (!this.storming.has(topic) && this.batcher.changes(topic) >= LIMITS.presenceStormChanges) {
+      this.storming.add(topic);
+      this.batcher.stretch(topic, this.windowFor(topic));
+    }
   }
 
   /** Idempotent: untracking an unknown ref changes nothing and sends nothing. */

@@ -54,3 +54,22 @@ test('flush emits at once and disarms the timer', () => {
   assert.equal(emitted.length, 1);
   assert.equal(time.pending, 0);
 });
+
+test('stretch lengthens the window under way, from now; never shortens it; each topic keeps its own window', () => {
+  const { time, emitted, batcher } = setup();
+  batcher.add('room:a', { joins: { u1: { metas: [{ phx_ref: '1' }] } }, leaves: {} });
+  time.advance(10);
+  batcher.add('room:b', { joins: { u2: { metas: [{ phx_ref: '2' }] } }, leaves: {} });
+  batcher.stretch('room:a', 100);
+  batcher.stretch('room:b', 10);
+  assert.equal(batcher.changes('room:a'), 1);
+  time.advance(LIMITS.presenceBatchMs);
+  assert.deepEqual(emitted.map((e) => e.topic), ['room:b'], 'b: its own base window, unshortened');
+  time.advance(100 - LIMITS.presenceBatchMs - 1);
+  assert.equal(emitted.length, 1);
+  time.advance(1);
+  assert.deepEqual(emitted.map((e) => e.topic), ['room:b', 'room:a'], 'a: 100 ms from the stretch');
+  assert.equal(time.pending, 0);
+  batcher.stretch('room:a', 100);
+  assert.equal(time.pending, 0, 'nothing pending: nothing to stretch');
+});
