@@ -65,7 +65,8 @@ export class PresenceTracker {
   /** Per topic, its presences as its subscribers were last shown them (at its last emit),
    *  serialized: every joiner until the next emit gets this (see the class comment). */
   private readonly snapshots = new Map<string, string>();
-  /** Topics whose last window carried a storm of changes: their next window is longer. */
+  /** Topics in a join storm (see the class comment): their windows last at least
+   *  LIMITS.presenceStormMs. Kept only while joiners keep coming (`warm`). */
   private readonly storming = new Set<string>();
   /** Topics whose `presence_state` was asked for since their last window ended: their per-key
    *  fragments are kept one more window, then dropped (they are memory only a join storm needs). */
@@ -179,13 +180,16 @@ export class PresenceTracker {
   /** The end of `topic`'s window: replicate our diff, then show the diff, the state or the count. */
   private emit(topic: string, diff: PresenceDiff): void {
     const changes = Object.keys(diff.joins).length + Object.keys(diff.leaves).length;
-    if (changes >= LIMITS.presenceStormChanges) this.storming.add(topic);
-    else this.storming.delete(topic);
     if (this.warm.delete(topic)) {
-      // Joiners are likely this window too: the list as every subscriber is about to be shown it.
+      // Joiners are likely this window too: the list as every subscriber is about to be shown
+      // it, and a next window (as long as this one, if this one was a storm's).
+      if (changes >= LIMITS.presenceStormChanges) this.storming.add(topic);
+      else this.storming.delete(topic);
       this.snapshots.set(topic, this.states.get(topic)?.json() ?? '{}');
       this.batcher.touch(topic, this.windowFor(topic));
     } else {
+      // Nobody joined this window: the storm, the snapshot and the fragments end here.
+      this.storming.delete(topic);
       this.snapshots.delete(topic);
       this.states.get(topic)?.dropFragments();
     }

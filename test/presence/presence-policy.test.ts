@@ -191,6 +191,18 @@ describe('presence seen by the official client', () => {
     r.time.advance(LIMITS.presenceBatchMs * 2);
     assert.deepEqual(r.shown, ['presence_diff'], `a lone join after the storm (subscribers ${r.subscribers.size})`);
   });
+  test('a storm nobody joins during ends with its window: a later lone change waits the base window', () => {
+    const r = room(10_000);
+    const watcher = new Client('watcher', '1');
+    r.subscribers.add(watcher);
+    for (let i = 0; i < 2 * LIMITS.presenceStormChanges; i++) r.tracker.track(TOPIC, `x${i}`, {});
+    r.time.advance(LIMITS.presenceStormMs);
+    assert.deepEqual(r.shown, ['presence_diff'], 'one diff for the storm');
+    r.time.advance(LIMITS.presenceBatchMaxMs);
+    r.tracker.track(TOPIC, 'later', {});
+    r.time.advance(LIMITS.presenceBatchMs);
+    assert.deepEqual(r.shown, ['presence_diff', 'presence_diff'], 'the base window again');
+  });
 });
 
 describe('PresenceState.json', () => {
