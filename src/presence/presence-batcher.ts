@@ -61,13 +61,7 @@ export class PresenceBatcher {
     pending.timer = this.timers.setTimeout(() => this.flushTopic(topic), windowMs);
   }
 
-  /** True when changes to `topic` are waiting for its window's end (joins and leaves that cancel out count: see DiffAccumulator). */
-  hasChanges(topic: string): boolean {
-    const pending = this.pending.get(topic);
-    return pending !== undefined && !pending.acc.isEmpty;
-  }
-
-  /** Keys joined or left in `topic`'s window so far. */
+  /** Keys joined or left in `topic`'s window so far; 0 when nothing is waiting (joins and leaves that cancel out count: see DiffAccumulator). */
   changes(topic: string): number {
     return this.pending.get(topic)?.acc.changes ?? 0;
   }

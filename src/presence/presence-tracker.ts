@@ -155,7 +155,7 @@ export class PresenceTracker {
     if (snapshot !== undefined) return snapshot;
     const json = this.states.get(topic)?.json() ?? '{}';
     // Nothing changed since the last emit: the current list is the snapshot.
-    if (!this.batcher.hasChanges(topic)) this.snapshots.set(topic, json);
+    if (this.batcher.changes(topic) === 0) this.snapshots.set(topic, json);
     return json;
   }
 
