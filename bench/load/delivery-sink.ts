@@ -1,4 +1,5 @@
 import { Histogram } from '../core/histogram.ts';
+import { StallWatch } from '../core/stall-watch.ts';
 import type { ClientSink } from './load-client.ts';
 import type { DeliveryStats } from './worker-api.ts';
 
@@ -14,6 +15,7 @@ export class DeliverySink implements ClientSink {
   private others: Record<string, number> = {};
   private otherBytes = 0;
   private readonly droppedCodes: Record<string, number> = {};
+  private readonly stalls = new StallWatch();
 
   delivery(sentUs: number, receivedUs: number): void {
     this.deliveries++;
@@ -41,6 +43,7 @@ export class DeliverySink implements ClientSink {
       dropped: { ...this.droppedCodes },
       open,
       cpuUs: cpu.user + cpu.system,
+      stalls: this.stalls.read(reset),
     };
     if (reset) {
       this.deliveries = 0;

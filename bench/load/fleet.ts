@@ -6,6 +6,7 @@ import { BENCH_LIMITS } from '../core/limits.ts';
 import { ADDRESS_SPACES, loopbackUrl } from '../core/loopback.ts';
 import { RpcClient } from '../core/rpc.ts';
 import { mergeRanges, type SeqRange } from '../core/seq-ranges.ts';
+import { worstStalls } from '../core/stall-watch.ts';
 import type { ClientKind } from './client-socket.ts';
 import type { WireName } from './wire-protocol.ts';
 import type {
@@ -164,6 +165,7 @@ export class Fleet {
       dropped: parts.reduce((o, p) => addCounts(o, p.dropped), {}),
       open: parts.reduce((n, p) => n + p.open, 0),
       cpuUs: parts.reduce((n, p) => n + p.cpuUs, 0),
+      stalls: worstStalls(parts.map((p) => p.stalls)),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { HistogramData } from '../core/histogram.ts';
 import type { SeqRange } from '../core/seq-ranges.ts';
+import type { Stalls } from '../core/stall-watch.ts';
 import type { ClientKind } from './client-socket.ts';
 import type { WireName } from './wire-protocol.ts';
 
@@ -101,6 +102,8 @@ export interface DeliveryStats {
   open: number;
   /** CPU time this worker process used so far (user + system, µs): the generator's own cost */
   cpuUs: number;
+  /** this worker's loop delay and GC pauses since the last reset (merged: the worst worker's) */
+  stalls: Stalls;
 }
 
 export interface VerifyResult {

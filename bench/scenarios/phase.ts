@@ -1,6 +1,7 @@
 import { BENCH_LIMITS } from '../core/limits.ts';
 import { machineBusyPercent, machineCpu } from '../core/machine-load.ts';
 import { rangeCount } from '../core/seq-ranges.ts';
+import type { Stalls } from '../core/stall-watch.ts';
 import type { DrainResult } from '../load/fleet.ts';
 import type { DeliveryStats, OpenResult, PublishJob, PublishResult, VerifyResult } from '../load/worker-api.ts';
 import type { ProbeSample } from '../servers/probe-api.ts';
@@ -21,6 +22,8 @@ export interface Phase {
   clientCpuUs: number;
   /** first push sent to last delivery received, seconds */
   seconds: number;
+  /** the server's loop delay and GC pauses over the phase */
+  serverStalls: Stalls;
   /** the whole machine's CPU over the phase, % of all cores (null off Linux) */
   machineBusyPct: number | null;
   /** this phase's seqs checked; `duplicates` counts only this phase's */
@@ -73,6 +76,7 @@ async function measuredPhase(session: Session, present: MembersPresent, jobs: Pu
     serverCpuUs: cpu(serverAfter) - cpu(serverBefore),
     clientCpuUs: stats.cpuUs - before.cpuUs,
     seconds: Math.max(1e-6, (end - pub.firstSendUs) / 1e6),
+    serverStalls: serverAfter.stalls,
     machineBusyPct: machineBusyPercent(machineBefore, machineAfter),
     verify,
     duplicatesSoFar,

@@ -1,3 +1,5 @@
+import type { Stalls } from '../core/stall-watch.ts';
+
 /**
  * What the probe inside a server process reports: memory after a full GC and the process's CPU
  * time so far. Read the same way from Renraku and the peers, so their numbers compare.
@@ -17,6 +19,8 @@ export interface ProbeSample {
   cpuSystemUs: number;
   /** whether a full GC ran first (the server was started with --expose-gc) */
   gc: boolean;
+  /** the server's loop delay and GC pauses since the previous sample */
+  stalls: Stalls;
 }
 
 export type ProbeApi = {

@@ -9,6 +9,7 @@ import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector';
 import { dirname } from 'node:path';
 import { serveRpc } from '../core/rpc.ts';
+import { StallWatch } from '../core/stall-watch.ts';
 import type { ProbeApi } from './probe-api.ts';
 
 function post(session: Session, method: string): Promise<unknown> {
@@ -23,8 +24,11 @@ let snapshots = 0;
 type MaybeGc = (() => void) | undefined;
 
 if (process.send) {
+  const stalls = new StallWatch();
   serveRpc<ProbeApi>({
     sample: async ({ gc }) => {
+      // read before the forced GC below, which is the probe's, not the server's
+      const since = stalls.read(true);
       const collect = (globalThis as { gc?: MaybeGc }).gc;
       if (gc && collect) {
         // twice, with a turn of the loop between: weak callbacks and finalizers free more
@@ -47,6 +51,7 @@ if (process.send) {
         cpuUserUs: cpu.user,
         cpuSystemUs: cpu.system,
         gc: gc && collect !== undefined,
+        stalls: since,
       };
     },
     profile: async (p) => {

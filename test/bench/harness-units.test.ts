@@ -7,6 +7,7 @@ import { machineBusyPercent, machineCpu } from '../../bench/core/machine-load.ts
 import { parseOptions } from '../../bench/core/options.ts';
 import { mergeRanges, rangeCount, toRanges } from '../../bench/core/seq-ranges.ts';
 import { SeqTracker } from '../../bench/core/seq-tracker.ts';
+import { StallWatch, worstStalls } from '../../bench/core/stall-watch.ts';
 import { engineioWire } from '../../bench/load/engineio-wire.ts';
 import { benchBody } from '../../bench/load/message-scan.ts';
 import { phoenixWire } from '../../bench/load/phoenix-wire.ts';
@@ -146,4 +147,24 @@ test('machine load: % of all cores busy between two /proc/stat readings; null wi
   } else {
     assert.equal(now, undefined);
   }
+});
+
+test('stalls: a blocked loop and a forced GC show up, a reset starts over, workers merge to the worst', async () => {
+  const watch = new StallWatch();
+  const tick = () => new Promise((r) => setTimeout(r, 20));
+  await tick();
+  const until = performance.now() + 60;
+  while (performance.now() < until); // the loop is blocked for 60 ms
+  await tick();
+  const blocked = watch.read(true);
+  assert.ok(blocked.loop_max_ms >= 40, JSON.stringify(blocked));
+  assert.ok(blocked.loop_p99_ms <= blocked.loop_max_ms, JSON.stringify(blocked));
+  assert.deepEqual(watch.read(false), { loop_p99_ms: 0, loop_max_ms: 0, gc_max_ms: 0, gc_total_ms: 0 }, 'a reset starts over');
+  assert.deepEqual(
+    worstStalls([
+      { loop_p99_ms: 3, loop_max_ms: 10, gc_max_ms: 2, gc_total_ms: 5.5 },
+      { loop_p99_ms: 7, loop_max_ms: 8, gc_max_ms: 4, gc_total_ms: 1.25 },
+    ]),
+    { loop_p99_ms: 7, loop_max_ms: 10, gc_max_ms: 4, gc_total_ms: 6.75 },
+  );
 });
