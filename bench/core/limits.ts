@@ -38,8 +38,9 @@ export const BENCH_LIMITS = {
   settleMs: 30_000,
   /** Phoenix clients heartbeat every 30 s; the server closes a socket silent for 60 s. */
   heartbeatMs: 30_000,
-  /** Open files per process are capped at 20,000 here: leave room for pipes and the IPC. */
-  maxConnectionsPerWorker: 15_000,
+  /** Open files per process are capped at 20,000 here: 400 are left for node's own (epoll,
+   *  pipes, the IPC channel, stdio), so one worker holds a whole 19,500-connection run. */
+  maxConnectionsPerWorker: 19_600,
   /** Ephemeral ports are 32768–60999 (28k) per source address; stay well below. */
   connectionsPerSourceAddress: 20_000,
   /** Statistics are polled this often while draining or settling. */

@@ -61,6 +61,16 @@ function mergeOpen(parts: OpenResult[]): OpenResult {
 }
 
 /**
+ * How many load workers a run of `connections` gets: `requested` (the `--workers` option) when
+ * it is enough, else the fewest that hold them (BENCH_LIMITS.maxConnectionsPerWorker each). On
+ * two cores every worker process is one more to share them with the server: one worker left
+ * the server measurably more of the machine (bench/README.md, sixth session).
+ */
+export function workersFor(connections: number, requested: number): number {
+  return Math.max(1, requested, Math.ceil(connections / BENCH_LIMITS.maxConnectionsPerWorker));
+}
+
+/**
  * The load generator as seen by a scenario: N worker processes sharing the clients (client i
  * lives in worker i mod N), each command fanned out to the workers and the answers merged.
  */

@@ -70,6 +70,7 @@ export const chatScenario = defineScenario({
             server_loop_max_ms: phase.serverStalls.loop_max_ms,
             server_gc_max_ms: phase.serverStalls.gc_max_ms,
             client_loop_max_ms: phase.stats.stalls.loop_max_ms,
+            client_gc_max_ms: phase.stats.stalls.gc_max_ms,
             missing: phase.verify.missing,
             duplicated: phase.verify.duplicates,
           },

@@ -9,7 +9,7 @@ import { freePort } from '../core/free-port.ts';
 import { loopbackUrl } from '../core/loopback.ts';
 import type { OptionSpecs, Options } from '../core/options.ts';
 import { rangeCount } from '../core/seq-ranges.ts';
-import { Fleet } from '../load/fleet.ts';
+import { Fleet, workersFor } from '../load/fleet.ts';
 import type { ClientSpec, OpenResult, PublishJob } from '../load/worker-api.ts';
 import type { ProbeSample } from '../servers/probe-api.ts';
 import { RedisProcess, procRssBytes } from '../servers/redis-process.ts';
@@ -155,7 +155,7 @@ async function measure(o: ClusterOptions, seed: Seed, list: Node[], redis: Redis
   // baselines: memory after a full GC before the first connect
   for (const node of list) node.before = await node.server.sample(true);
   for (const [k, node] of list.entries()) {
-    const workers = Math.max(o.workers, Math.ceil(node.clients.length / BENCH_LIMITS.maxConnectionsPerWorker));
+    const workers = workersFor(node.clients.length, o.workers);
     node.fleet = await Fleet.start({ workers, wire: 'phoenix', client: clientKindOf(o.client), base: `ws://127.0.0.1:${node.server.port}`, profileDir: o['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-cluster-node${k + 1}-${Date.now()}`) : null });
   }
   const fleets = list.map((n) => n.fleet as Fleet);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Options } from '../core/options.ts';
 import { RESULTS_DIR } from '../core/results.ts';
 import { clientKindOf } from '../load/client-socket.ts';
-import { Fleet } from '../load/fleet.ts';
+import { Fleet, workersFor } from '../load/fleet.ts';
 import type { ClientSpec } from '../load/worker-api.ts';
 import { roomTopic, type Layout, type Seed } from '../servers/seed.ts';
 import type { RunningTarget } from '../servers/target.ts';
@@ -54,7 +54,7 @@ export async function withSession<T>(
   let fleet: Fleet | undefined;
   try {
     const seed = await target.seed(layout);
-    const workers = Math.max(common.workers, 1);
+    const workers = workersFor(seed.users.length, common.workers);
     const clientProfiles = common['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-${stamp()}`) : null;
     fleet = await Fleet.start({ workers, wire: target.wire, client: clientKindOf(common.client), base: target.base, profileDir: clientProfiles });
     const setup: Record<string, string> = { ...(target.name === 'renraku' ? { store: where.store } : {}), client: common.client };

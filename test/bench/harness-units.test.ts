@@ -9,6 +9,8 @@ import { mergeRanges, rangeCount, toRanges } from '../../bench/core/seq-ranges.t
 import { SeqTracker } from '../../bench/core/seq-tracker.ts';
 import { StallWatch, worstStalls } from '../../bench/core/stall-watch.ts';
 import { engineioWire } from '../../bench/load/engineio-wire.ts';
+import { workersFor } from '../../bench/load/fleet.ts';
+import { BENCH_LIMITS } from '../../bench/core/limits.ts';
 import { benchBody } from '../../bench/load/message-scan.ts';
 import { phoenixWire } from '../../bench/load/phoenix-wire.ts';
 import { ratioTable } from '../../bench/scenarios/compare.ts';
@@ -149,7 +151,7 @@ test('machine load: % of all cores busy between two /proc/stat readings; null wi
   }
 });
 
-test('stalls: a blocked loop and a forced GC show up, a reset starts over, workers merge to the worst', async () => {
+test('stalls: a blocked loop shows up, a reset starts over, workers merge to the worst', async () => {
   const watch = new StallWatch();
   const tick = () => new Promise((r) => setTimeout(r, 20));
   await tick();
@@ -167,4 +169,14 @@ test('stalls: a blocked loop and a forced GC show up, a reset starts over, worke
     ]),
     { loop_p99_ms: 7, loop_max_ms: 10, gc_max_ms: 4, gc_total_ms: 6.75 },
   );
+});
+
+test('load workers: as few as hold the connections unless more are asked for', () => {
+  const most = BENCH_LIMITS.maxConnectionsPerWorker;
+  assert.equal(workersFor(19_500, 0), 1, 'a 19,500-connection run fits one worker');
+  assert.equal(workersFor(most + 1, 0), 2);
+  assert.equal(workersFor(100_000, 0), Math.ceil(100_000 / most));
+  assert.equal(workersFor(100, 3), 3, 'more when asked');
+  assert.equal(workersFor(3 * most, 1), 3, 'never fewer than hold them');
+  assert.equal(workersFor(0, 0), 1);
 });
