@@ -62,12 +62,15 @@ function mergeOpen(parts: OpenResult[]): OpenResult {
 
 /**
  * How many load workers a run of `connections` gets: `requested` (the `--workers` option) when
- * it is enough, else the fewest that hold them (BENCH_LIMITS.maxConnectionsPerWorker each). On
- * two cores every worker process is one more to share them with the server: one worker left
- * the server measurably more of the machine (bench/README.md, sixth session).
+ * it is enough, else the fewest that hold them (BENCH_LIMITS.maxConnectionsPerWorker each) —
+ * but never fewer than two with the `ws` client. On two cores every worker process is one more
+ * to share them with the server, and one lean worker left the server measurably more of the
+ * machine; the `ws` client costs the generator about half as much again per frame, and one
+ * `ws` worker saturated its core in `chat` at 500/s (bench/README.md, sixth session).
  */
-export function workersFor(connections: number, requested: number): number {
-  return Math.max(1, requested, Math.ceil(connections / BENCH_LIMITS.maxConnectionsPerWorker));
+export function workersFor(connections: number, requested: number, client: ClientKind): number {
+  const least = client === 'ws' ? 2 : 1;
+  return Math.max(least, requested, Math.ceil(connections / BENCH_LIMITS.maxConnectionsPerWorker));
 }
 
 /**

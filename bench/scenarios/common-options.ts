@@ -4,7 +4,7 @@ import type { StoreKind } from '../servers/target.ts';
 
 /** Options of the load generator and the server process, taken by every load scenario. */
 export const LOAD_OPTIONS = {
-  workers: { kind: 'int', default: 0, doc: `load worker processes (each holds at most ${BENCH_LIMITS.maxConnectionsPerWorker} connections); 0: as few as hold the run's connections` },
+  workers: { kind: 'int', default: 0, doc: `load worker processes (each holds at most ${BENCH_LIMITS.maxConnectionsPerWorker} connections); 0: as few as hold the run's connections (two at least with the ws client)` },
   concurrency: { kind: 'int', default: 250, doc: 'connections being opened at once per worker' },
   'postgres-url': { kind: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres', doc: 'PostgreSQL to make a scratch database in (loopback only)' },
   client: { kind: 'string', default: 'ws', doc: 'WebSocket client of the load workers: ws (the ws package) or lean (a bare net.Socket client, cheaper per connection and per frame)' },

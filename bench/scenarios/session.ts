@@ -54,9 +54,10 @@ export async function withSession<T>(
   let fleet: Fleet | undefined;
   try {
     const seed = await target.seed(layout);
-    const workers = workersFor(seed.users.length, common.workers);
+    const client = clientKindOf(common.client);
+    const workers = workersFor(seed.users.length, common.workers, client);
     const clientProfiles = common['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-${stamp()}`) : null;
-    fleet = await Fleet.start({ workers, wire: target.wire, client: clientKindOf(common.client), base: target.base, profileDir: clientProfiles });
+    fleet = await Fleet.start({ workers, wire: target.wire, client, base: target.base, profileDir: clientProfiles });
     const setup: Record<string, string> = { ...(target.name === 'renraku' ? { store: where.store } : {}), client: common.client };
     const profile = common.profile;
     const measure = async <R>(label: string, phase: () => Promise<R>): Promise<R> => {

@@ -171,12 +171,15 @@ test('stalls: a blocked loop shows up, a reset starts over, workers merge to the
   );
 });
 
-test('load workers: as few as hold the connections unless more are asked for', () => {
+test('load workers: as few as hold the connections unless more are asked for; two at least with ws', () => {
   const most = BENCH_LIMITS.maxConnectionsPerWorker;
-  assert.equal(workersFor(19_500, 0), 1, 'a 19,500-connection run fits one worker');
-  assert.equal(workersFor(most + 1, 0), 2);
-  assert.equal(workersFor(100_000, 0), Math.ceil(100_000 / most));
-  assert.equal(workersFor(100, 3), 3, 'more when asked');
-  assert.equal(workersFor(3 * most, 1), 3, 'never fewer than hold them');
-  assert.equal(workersFor(0, 0), 1);
+  assert.equal(workersFor(19_500, 0, 'lean'), 1, 'a 19,500-connection run fits one worker');
+  assert.equal(workersFor(most + 1, 0, 'lean'), 2);
+  assert.equal(workersFor(100_000, 0, 'lean'), Math.ceil(100_000 / most));
+  assert.equal(workersFor(100, 3, 'lean'), 3, 'more when asked');
+  assert.equal(workersFor(3 * most, 1, 'lean'), 3, 'never fewer than hold them');
+  assert.equal(workersFor(0, 0, 'lean'), 1);
+  assert.equal(workersFor(19_500, 0, 'ws'), 2, 'the ws client costs a worker its core sooner');
+  assert.equal(workersFor(19_500, 1, 'ws'), 2);
+  assert.equal(workersFor(100_000, 0, 'ws'), Math.ceil(100_000 / most));
 });
