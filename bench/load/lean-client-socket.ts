@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { ClientSocket, ClientSocketEvents, ClientSocketTarget } from './client-socket.ts';
-import { clientFrame, FrameReader, OPCODE } from './lean-frames.ts';
+import { clientFrame, FrameReader, OPCODE, randomFromPool } from './lean-frames.ts';
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** The largest frame a server may send the generator (a recovery page, a big presence list). */
@@ -10,6 +10,19 @@ const MAX_PAYLOAD = 64 * 1024 * 1024;
 const MAX_HEAD = 16 * 1024;
 /** Every lean socket of a worker reads into this one buffer: a read is handled before the next. */
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
+/** A worker's clients share one base URL: parsed once, not per connection. */
+const parsedBases = new Map<string, { host: string; hostname: string; port: number }>();
+
+function parseBase(base: string): { host: string; hostname: string; port: number } {
+  let parsed = parsedBases.get(base);
+  if (!parsed) {
+    const url = new URL(base);
+    parsed = { host: url.host, hostname: url.hostname, port: Number(url.port) };
+    parsedBases.set(base, parsed);
+  }
+  return parsed;
+}
 
 /**
  * A WebSocket client on a bare `net.Socket`: the HTTP upgrade written as one prepared request
@@ -35,8 +48,8 @@ class LeanClientSocket implements ClientSocket {
     target: ClientSocketTarget,
     private readonly events: ClientSocketEvents,
   ) {
-    const url = new URL(target.base);
-    const key = randomBytes(16).toString('base64');
+    const url = parseBase(target.base);
+    const key = randomFromPool(16).toString('base64');
     const accept = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
     const request =
       `GET ${target.path} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -50,7 +63,7 @@ class LeanClientSocket implements ClientSocket {
     );
     this.socket = connect({
       host: url.hostname,
-      port: Number(url.port),
+      port: url.port,
       localAddress: target.from.address,
       ...(target.from.port === undefined ? {} : { localPort: target.from.port }),
       noDelay: true,

@@ -3,18 +3,25 @@ import { randomFillSync } from 'node:crypto';
 /** RFC 6455 opcodes the generator meets. */
 export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
-/** Masking keys are cut from a pool of random bytes refilled 4 KB at a time. */
-const maskPool = Buffer.allocUnsafe(4096);
-let maskAt = maskPool.length;
+/** Masking keys and handshake keys are cut from a pool of random bytes refilled 4 KB at a
+ *  time: one call into OpenSSL per 4 KB instead of one per frame or connection (a call costs
+ *  microseconds in a busy worker). */
+const randomPool = Buffer.allocUnsafe(4096);
+let randomAt = randomPool.length;
+
+/** `n` (≤ 4096, a divisor of it) fresh random bytes; valid until the pool is refilled. */
+export function randomFromPool(n: number): Buffer {
+  if (randomAt + n > randomPool.length) {
+    randomFillSync(randomPool);
+    randomAt = 0;
+  }
+  const bytes = randomPool.subarray(randomAt, randomAt + n);
+  randomAt += n;
+  return bytes;
+}
 
 function nextMask(): Buffer {
-  if (maskAt === maskPool.length) {
-    randomFillSync(maskPool);
-    maskAt = 0;
-  }
-  const mask = maskPool.subarray(maskAt, maskAt + 4);
-  maskAt += 4;
-  return mask;
+  return randomFromPool(4);
 }
 
 /** One masked client frame (FIN set) carrying `payload` (a text is written as UTF-8). */
