@@ -9,7 +9,7 @@ export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, p
 const randomPool = Buffer.allocUnsafe(4096);
 let randomAt = randomPool.length;
 
-/** `n` (≤ 4096, a divisor of it) fresh random bytes; valid until the pool is refilled. */
+/** `n` (≤ 4096) fresh random bytes; valid until the pool is refilled. */
 export function randomFromPool(n: number): Buffer {
   if (randomAt + n > randomPool.length) {
     randomFillSync(randomPool);

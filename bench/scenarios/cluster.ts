@@ -155,8 +155,9 @@ async function measure(o: ClusterOptions, seed: Seed, list: Node[], redis: Redis
   // baselines: memory after a full GC before the first connect
   for (const node of list) node.before = await node.server.sample(true);
   for (const [k, node] of list.entries()) {
-    const workers = workersFor(node.clients.length, o.workers, clientKindOf(o.client));
-    node.fleet = await Fleet.start({ workers, wire: 'phoenix', client: clientKindOf(o.client), base: `ws://127.0.0.1:${node.server.port}`, profileDir: o['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-cluster-node${k + 1}-${Date.now()}`) : null });
+    const client = clientKindOf(o.client);
+    const workers = workersFor(node.clients.length, o.workers, client);
+    node.fleet = await Fleet.start({ workers, wire: 'phoenix', client, base: `ws://127.0.0.1:${node.server.port}`, profileDir: o['profile-clients'] ? join(RESULTS_DIR, 'profiles', `clients-cluster-node${k + 1}-${Date.now()}`) : null });
   }
   const fleets = list.map((n) => n.fleet as Fleet);
   // node after node: six nodes joining at once on a 2-core machine each fall below the

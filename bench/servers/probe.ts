@@ -1,8 +1,9 @@
 /**
  * Preloaded into every server under test (`--import`): answers `sample` (memory after GC, CPU
  * time) and `profile` (the V8 sampling profiler around one measured phase, through an in-process
- * inspector session) over the IPC channel the harness opened. It adds nothing to the server's
- * hot path and keeps no event loop alive.
+ * inspector session) over the IPC channel the harness opened, and watches the server's stalls
+ * (StallWatch: a 5 ms loop-delay timer and a GC observer, the same in every server measured).
+ * It adds nothing to the server's hot path and keeps no event loop alive.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
