@@ -89,6 +89,19 @@ export const chatScenario = defineScenario({
           ? `Highest rate tried with p99 < ${SWEEP_P99_MS} ms: ${best.params.rate} messages/s (${best.metrics.deliveries_per_s} deliveries/s).`
           : `No rate tried kept p99 under ${SWEEP_P99_MS} ms.`
         : undefined;
-    return { runs, save: true, ...(extra ? { extra } : {}) };
+    const lag = rates.length > 1 ? generatorLag(runs) : undefined;
+    const notes = [extra, lag].filter((x): x is string => x !== undefined).join(' ');
+    return { runs, save: true, ...(notes ? { extra: notes } : {}) };
   },
 });
+
+/**
+ * When the rate that ended the sweep also stalled a load worker's own loop as long as the bound,
+ * the generator (not only the server) limited that rate: says so, with the remedy.
+ */
+export function generatorLag(runs: readonly RunRecord[]): string | undefined {
+  const last = runs.at(-1);
+  const lagMs = Number(last?.metrics.client_loop_max_ms ?? 0);
+  if (!last || lagMs < SWEEP_P99_MS) return undefined;
+  return `At ${last.params.rate} messages/s a load worker's own loop fell ${lagMs} ms behind: the generator may be the limit there (try more --workers).`;
+}

@@ -13,6 +13,7 @@ import { workersFor } from '../../bench/load/fleet.ts';
 import { BENCH_LIMITS } from '../../bench/core/limits.ts';
 import { benchBody } from '../../bench/load/message-scan.ts';
 import { phoenixWire } from '../../bench/load/phoenix-wire.ts';
+import { generatorLag } from '../../bench/scenarios/chat.ts';
 import { ratioTable } from '../../bench/scenarios/compare.ts';
 import { median, type RunRecord } from '../../bench/scenarios/run-record.ts';
 import { roomMembers } from '../../bench/servers/seed.ts';
@@ -182,4 +183,16 @@ test('load workers: as few as hold the connections unless more are asked for; tw
   assert.equal(workersFor(19_500, 0, 'ws'), 2, 'the ws client costs a worker its core sooner');
   assert.equal(workersFor(19_500, 1, 'ws'), 2);
   assert.equal(workersFor(100_000, 0, 'ws'), Math.ceil(100_000 / most));
+});
+
+test('chat sweep: names the generator when the rate that ended it stalled a load worker as long as the bound', () => {
+  const run = (rate: number, clientLoopMaxMs: number | null): RunRecord => ({
+    scenario: 'chat', server: 'renraku', params: { rate }, metrics: { p99_ms: 120, client_loop_max_ms: clientLoopMaxMs }, ok: true, problems: [],
+  });
+  assert.equal(generatorLag([]), undefined);
+  assert.equal(generatorLag([run(500, 140), run(1000, 40)]), undefined);
+  assert.equal(generatorLag([run(1000, null)]), undefined);
+  const said = generatorLag([run(500, 10), run(1000, 137.9)]);
+  assert.match(said ?? '', /At 1000 messages\/s a load worker's own loop fell 137\.9 ms behind/);
+  assert.match(said ?? '', /--workers/);
 });
