@@ -37,6 +37,7 @@ import { Outbox } from '../mail/outbox.ts';
 import { VerpAddresses } from '../mail/verp.ts';
 import { createFeedbackHandlers, createMailFeedback, type MailFeedback } from '../mail/feedback/index.ts';
 import type { InboundHandler } from '../mail/inbound/inbound-handler.ts';
+import { SmtpTlsFiles } from '../mail/inbound/smtp-tls.ts';
 import { InboundSmtpServer } from '../mail/inbound/inbound-smtp-server.ts';
 import { registerInboundJobs } from '../mail/inbound/inbound-jobs.ts';
 import { createMailingList, type MailingList } from './create-mailing-list.ts';
@@ -110,6 +111,8 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const clock = options.clock ?? systemClock;
   // Refused before anything is opened: a node must not serve diagnostics through a socket others may control.
   await AdminSocket.check(adminSocketPath(config.dataDir));
+  // Read and checked before anything is opened too: a bad certificate stops start-up, naming its variable.
+  const smtpTls = config.smtpPort !== 0 && config.smtpTlsCertPath ? new SmtpTlsFiles({ certPath: config.smtpTlsCertPath, keyPath: config.smtpTlsKeyPath }) : undefined;
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config));
   const ids = new IdGenerator(() => clock.now());
@@ -144,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const inboundHandlers: InboundHandler[] = [lists.handler, ...feedbackHandlers];
   const smtp = config.smtpPort === 0 ? undefined : new InboundSmtpServer({
     handlers: inboundHandlers, repository: store.inbound, ids, clock, logger, maxBytes: config.smtpMaxBytes, hostname: config.listDomain, metrics: ops.metrics,
+    ...(smtpTls ? { tls: smtpTls } : {}),
   });
   if (smtp !== undefined) registerInboundJobs(scheduler, { processor: smtp.processor, repository: store.inbound, clock });
 

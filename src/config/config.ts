@@ -18,6 +18,9 @@ export interface Config {
   readonly smtpPort: number;
   /** Largest inbound message (bytes); larger ones are refused with 552. */
   readonly smtpMaxBytes: number;
+  /** STARTTLS on the inbound listener: both absolute PEM paths, or both '' (not offered). */
+  readonly smtpTlsCertPath: string;
+  readonly smtpTlsKeyPath: string;
   readonly listDomain: string;
   /** '' for no relay (outbound mail is kept in the outbox). */
   readonly smtpRelayUrl: string;
@@ -65,6 +68,8 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_REDIS_URL', '(empty)', '`redis://…` for the cluster bus.'],
   ['RENRAKU_SMTP_PORT', '2525', 'Inbound SMTP port; 0 disables it.'],
   ['RENRAKU_SMTP_MAX_BYTES', '26214400 (25 MB)', 'Largest inbound message in bytes; larger ones are refused with 552.'],
+  ['RENRAKU_SMTP_TLS_CERT_PATH', '(empty: no STARTTLS)', 'PEM certificate (chain) the SMTP listener offers STARTTLS with; needs the key below. Re-read when the files change.'],
+  ['RENRAKU_SMTP_TLS_KEY_PATH', '(empty)', 'PEM private key of that certificate.'],
   ['RENRAKU_LIST_DOMAIN', 'localhost', 'Domain of the groups\' list addresses.'],
   ['RENRAKU_SMTP_RELAY_URL', '(empty)', '`smtp://user:pass@host:port` smarthost for outbound mail.'],
   ['RENRAKU_DKIM_DOMAIN', '(empty: no DKIM)', 'Domain (`d=`) outbound mail is DKIM-signed for; needs the two below.'],
@@ -96,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('RENRAKU_SMTP_RELAY_URL', `must start with smtp:// or smtps:// (got "${smtpRelayUrl}")`);
   }
   const dkim = dkimSettings(env);
+  const smtpTls = smtpTlsSettings(env);
   const publicUrl = str(env, 'RENRAKU_PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
   try {
     const u = new URL(publicUrl);
@@ -122,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl,
     smtpPort: int(env, 'RENRAKU_SMTP_PORT', 2525, 0, 65535),
     smtpMaxBytes: int(env, 'RENRAKU_SMTP_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    ...smtpTls,
     listDomain,
     smtpRelayUrl,
     ...dkim,
@@ -148,6 +155,16 @@ function dkimSettings(env: Env): Pick<Config, 'dkimDomain' | 'dkimSelector' | 'd
   if (!/^[a-z0-9.-]+$/i.test(dkimDomain)) throw new ConfigError('RENRAKU_DKIM_DOMAIN', `is not a domain name (got "${dkimDomain}")`);
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(dkimSelector)) throw new ConfigError('RENRAKU_DKIM_SELECTOR', `must be letters, digits, '.', '-' or '_' (got "${dkimSelector}")`);
   return { dkimDomain, dkimSelector, dkimPrivateKeyPath: resolve(keyPath) };
+}
+
+/** RENRAKU_SMTP_TLS_*: a certificate and its key, or neither; half a pair is refused rather than ignored. */
+function smtpTlsSettings(env: Env): Pick<Config, 'smtpTlsCertPath' | 'smtpTlsKeyPath'> {
+  const cert = str(env, 'RENRAKU_SMTP_TLS_CERT_PATH', '');
+  const key = str(env, 'RENRAKU_SMTP_TLS_KEY_PATH', '');
+  if (cert === '' && key === '') return { smtpTlsCertPath: '', smtpTlsKeyPath: '' };
+  if (cert === '') throw new ConfigError('RENRAKU_SMTP_TLS_CERT_PATH', 'is required when RENRAKU_SMTP_TLS_KEY_PATH is set (set both for STARTTLS, or neither)');
+  if (key === '') throw new ConfigError('RENRAKU_SMTP_TLS_KEY_PATH', 'is required when RENRAKU_SMTP_TLS_CERT_PATH is set (set both for STARTTLS, or neither)');
+  return { smtpTlsCertPath: resolve(cert), smtpTlsKeyPath: resolve(key) };
 }
 
 /** RENRAKU_ZABBIX_SERVER: `host:port` (the trapper port, 10051 by convention), or '' for none. */

@@ -300,6 +300,9 @@ export const LIMITS = {
   /** Inbound SMTP: connections at once (Postfix's default smtpd process limit is 100); more
    *  are told 421 and retry, instead of one flood exhausting memory. */
   inboundMaxClients: 100,
+  /** Inbound SMTP: how often the STARTTLS certificate's files are checked for a renewal (a stat
+   *  of two files; certificates are renewed days before they expire). */
+  smtpTlsCheckMs: 60_000,
   /** Inbound processing: runs of one handler on one delivery before it is left for an operator
    *  (a crash counts: the attempt is recorded before the handler runs). */
   inboundMaxAttempts: 5,

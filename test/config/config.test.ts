@@ -35,3 +35,12 @@ test('a bad value names its variable', () => {
     });
   }
 });
+
+test('STARTTLS takes a certificate and its key together: half a pair names the missing one', () => {
+  assert.throws(() => loadConfig({ RENRAKU_SMTP_TLS_KEY_PATH: 'tls.key' }), (err: unknown) => err instanceof ConfigError && err.variable === 'RENRAKU_SMTP_TLS_CERT_PATH');
+  assert.throws(() => loadConfig({ RENRAKU_SMTP_TLS_CERT_PATH: 'tls.crt' }), (err: unknown) => err instanceof ConfigError && err.variable === 'RENRAKU_SMTP_TLS_KEY_PATH');
+  const both = loadConfig({ RENRAKU_SMTP_TLS_CERT_PATH: 'tls.crt', RENRAKU_SMTP_TLS_KEY_PATH: 'tls.key' });
+  assert.ok(both.smtpTlsCertPath.endsWith('/tls.crt') && both.smtpTlsCertPath.startsWith('/'));
+  assert.ok(both.smtpTlsKeyPath.endsWith('/tls.key') && both.smtpTlsKeyPath.startsWith('/'));
+  assert.equal(loadConfig({}).smtpTlsCertPath, '');
+});

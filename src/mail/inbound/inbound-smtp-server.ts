@@ -12,6 +12,7 @@ import type { InboundHandler, InboundRecipient } from './inbound-handler.ts';
 import { InboundProcessor } from './inbound-processor.ts';
 import type { InboundRepository } from './inbound-repository.ts';
 import { firstAddress, summarize } from './message-summary.ts';
+import type { SmtpTlsFiles } from './smtp-tls.ts';
 import { closeServer } from '../../adapters/net/close-server.ts';
 
 type ServerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -34,6 +35,8 @@ export interface InboundSmtpOptions {
   afterCommit?: (messageId: string) => void;
   /** Sessions and refusals are counted here (operations' metrics). */
   metrics?: RealtimeMetrics;
+  /** Offers STARTTLS with this certificate (RFC 3207: offered, never required); without it STARTTLS is not offered. */
+  tls?: SmtpTlsFiles;
 }
 
 /** An SMTP reply carried by an Error, as smtp-server expects it. */
@@ -60,6 +63,7 @@ export class InboundSmtpServer {
   /** Recipients resolved at RCPT, per transaction: smtp-server gives each transaction (MAIL FROM … DATA, or RSET) a new envelope. */
   private readonly resolved = new WeakMap<object, InboundRecipient[]>();
   private boundPort = 0;
+  private tlsTimer: NodeJS.Timeout | undefined;
 
   constructor(options: InboundSmtpOptions) {
     this.options = options;
@@ -69,7 +73,8 @@ export class InboundSmtpServer {
       banner: 'Renraku list server',
       size: options.maxBytes,
       authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
+      disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      ...(options.tls ? { key: options.tls.material.key, cert: options.tls.material.cert } : {}),
       logger: false,
       socketTimeout: LIMITS.inboundSocketTimeoutMs,
       maxClients: LIMITS.inboundMaxClients,
@@ -111,9 +116,33 @@ export class InboundSmtpServer {
     return this.boundPort;
   }
 
+  /**
+   * Serves a renewed certificate from now on when its files changed (checked every
+   * `LIMITS.smtpTlsCheckMs` while listening); true when it did. An unusable pair is logged and
+   * the previous one kept. Connections already in TLS keep theirs.
+   */
+  reloadTls(): boolean {
+    const tls = this.options.tls;
+    if (!tls) return false;
+    try {
+      const material = tls.changed();
+      if (!material) return false;
+      this.server.updateSecureContext({ key: material.key, cert: material.cert });
+      this.options.logger.info('inbound smtp: STARTTLS certificate reloaded');
+      return true;
+    } catch (err) {
+      this.options.logger.warn({ err }, 'inbound smtp: the STARTTLS certificate changed on disk but cannot be used; still serving the previous one');
+      return false;
+    }
+  }
+
   /** Processes what a previous run left unprocessed, then listens; resolves to the port. */
   async listen(port: number, host: string): Promise<number> {
     await this.processor.recover();
+    if (this.options.tls) {
+      this.tlsTimer = setInterval(() => this.reloadTls(), LIMITS.smtpTlsCheckMs);
+      this.tlsTimer.unref();
+    }
     this.boundPort = await new Promise<number>((resolve, reject) => {
       this.server.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -127,6 +156,7 @@ export class InboundSmtpServer {
   /** Stops accepting, cuts open connections (a message not yet answered was not committed,
    *  or was committed and is processed at the next start), and waits for running handlers. */
   async close(): Promise<void> {
+    clearInterval(this.tlsTimer);
     await closeServer(this.server, this.sockets);
     await this.processor.idle();
   }
