@@ -142,7 +142,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   feedback.scores.registerJobs(scheduler);
   const announcements = createAnnouncements({ store, notifier: pubsub, clock, ids, groups, scheduler, mail: outbox, secret, config, replyAddresses: feedback.replyAddresses });
   const feedbackHandlers = createFeedbackHandlers({ feedback, verp, answers: announcements.service });
-  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir });
+  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir, authservId: config.smtpAuthservId });
   // Every kind of address the SMTP server accepts; any other recipient is refused at RCPT.
   const inboundHandlers: InboundHandler[] = [lists.handler, ...feedbackHandlers];
   const smtp = config.smtpPort === 0 ? undefined : new InboundSmtpServer({

@@ -29,12 +29,14 @@ export interface MailingList {
 export function createMailingList(deps: {
   store: Store; talk: TalkService; mail: MailEnqueuer; scheduler: JobScheduler; ids: IdGenerator; clock: Clock; logger: Pick<Logger, 'info' | 'warn'>;
   secret: string; listDomain: string; publicUrl: string; dataDir: string;
+  /** RENRAKU_SMTP_AUTHSERV_ID ('' for none). */
+  authservId?: string;
 }): MailingList {
   const { store, talk, mail, scheduler, ids, clock, logger, secret, listDomain, publicUrl, dataDir } = deps;
   const unsubscribe = new UnsubscribeLinks(secret);
   const attachments = new FileAttachmentStorage(join(dataDir, 'list-attachments'));
   const publisher = new ListPublisher({ store, talk, mail, ids, clock, unsubscribe, listDomain, publicUrl });
-  const handler = new ListHandler({ store, publisher, attachments, ids, clock, listDomain });
+  const handler = new ListHandler({ store, publisher, attachments, ids, clock, listDomain, ...(deps.authservId ? { authservId: deps.authservId } : {}) });
   const service = new ListService({ store, clock, publisher, unsubscribe, listDomain });
   const digest = new ListDigest({ store, mail, publisher, clock, logger });
   digest.register(scheduler);

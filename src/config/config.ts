@@ -21,6 +21,8 @@ export interface Config {
   /** STARTTLS on the inbound listener: both absolute PEM paths, or both '' (not offered). */
   readonly smtpTlsCertPath: string;
   readonly smtpTlsKeyPath: string;
+  /** The authserv-id of the MTA in front whose Authentication-Results vouch for list senders; '' trusts From as it is. */
+  readonly smtpAuthservId: string;
   readonly listDomain: string;
   /** '' for no relay (outbound mail is kept in the outbox). */
   readonly smtpRelayUrl: string;
@@ -70,6 +72,7 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_SMTP_MAX_BYTES', '26214400 (25 MB)', 'Largest inbound message in bytes; larger ones are refused with 552.'],
   ['RENRAKU_SMTP_TLS_CERT_PATH', '(empty: no STARTTLS)', 'PEM certificate (chain) the SMTP listener offers STARTTLS with; needs the key below. Re-read when the files change.'],
   ['RENRAKU_SMTP_TLS_KEY_PATH', '(empty)', 'PEM private key of that certificate.'],
+  ['RENRAKU_SMTP_AUTHSERV_ID', '(empty: From is trusted)', 'authserv-id of the MTA in front (e.g. its host name): list posts count as a member\'s only when that MTA\'s Authentication-Results header passes DMARC, or aligned DKIM or SPF, for the From domain; others wait for an owner.'],
   ['RENRAKU_LIST_DOMAIN', 'localhost', 'Domain of the groups\' list addresses.'],
   ['RENRAKU_SMTP_RELAY_URL', '(empty)', '`smtp://user:pass@host:port` smarthost for outbound mail.'],
   ['RENRAKU_DKIM_DOMAIN', '(empty: no DKIM)', 'Domain (`d=`) outbound mail is DKIM-signed for; needs the two below.'],
@@ -129,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpPort: int(env, 'RENRAKU_SMTP_PORT', 2525, 0, 65535),
     smtpMaxBytes: int(env, 'RENRAKU_SMTP_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ...smtpTls,
+    smtpAuthservId: authservId(env),
     listDomain,
     smtpRelayUrl,
     ...dkim,
@@ -165,6 +169,13 @@ function smtpTlsSettings(env: Env): Pick<Config, 'smtpTlsCertPath' | 'smtpTlsKey
   if (cert === '') throw new ConfigError('RENRAKU_SMTP_TLS_CERT_PATH', 'is required when RENRAKU_SMTP_TLS_KEY_PATH is set (set both for STARTTLS, or neither)');
   if (key === '') throw new ConfigError('RENRAKU_SMTP_TLS_KEY_PATH', 'is required when RENRAKU_SMTP_TLS_CERT_PATH is set (set both for STARTTLS, or neither)');
   return { smtpTlsCertPath: resolve(cert), smtpTlsKeyPath: resolve(key) };
+}
+
+/** RENRAKU_SMTP_AUTHSERV_ID: an RFC 8601 authserv-id (a domain name, as MTAs use), or '' for none. */
+function authservId(env: Env): string {
+  const value = str(env, 'RENRAKU_SMTP_AUTHSERV_ID', '').toLowerCase();
+  if (value !== '' && !/^[a-z0-9.-]+$/.test(value)) throw new ConfigError('RENRAKU_SMTP_AUTHSERV_ID', `must be a host name as the MTA writes it in Authentication-Results (got "${value}")`);
+  return value;
 }
 
 /** RENRAKU_ZABBIX_SERVER: `host:port` (the trapper port, 10051 by convention), or '' for none. */

@@ -46,7 +46,7 @@ export const ListPostSchema = Type.Object({
   id: Type.String(),
   group_id: Type.String(),
   status: Type.Union([Type.Literal('held'), Type.Literal('published'), Type.Literal('rejected'), Type.Literal('dropped')]),
-  reason: Type.Union([Type.Literal('not_member'), Type.Literal('not_permitted'), Type.Literal('loop'), Type.Literal('auto_reply'), Type.Literal('no_sender'), Type.Null()]),
+  reason: Type.Union([Type.Literal('not_member'), Type.Literal('not_permitted'), Type.Literal('unauthenticated'), Type.Literal('loop'), Type.Literal('auto_reply'), Type.Literal('no_sender'), Type.Null()]),
   from_address: Type.String(),
   from_name: Type.String(),
   user_id: NullableString,

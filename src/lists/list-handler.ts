@@ -11,6 +11,7 @@ import type { ListPublisher } from './list-publisher.ts';
 import { classifyForList } from './mail-classifier.ts';
 import { sanitizePostHtml } from './html-sanitizer.ts';
 import { mayPost } from './list-permissions.ts';
+import { senderAuthenticated } from './sender-authentication.ts';
 import type { ListAttachment, ListPostReason, ListPostStatus, NewListPost } from './types.ts';
 
 export interface ListHandlerDeps {
@@ -20,6 +21,8 @@ export interface ListHandlerDeps {
   ids: IdGenerator;
   clock: Clock;
   listDomain: string;
+  /** RENRAKU_SMTP_AUTHSERV_ID: when set, a member's post needs that MTA's authentication of its From. */
+  authservId?: string;
 }
 
 // C0 controls except \t \n \r, DEL and C1 controls: never stored (PostgreSQL cannot hold NUL).
@@ -91,6 +94,7 @@ export class ListHandler implements InboundHandler {
     if (notForList !== undefined || mail.envelopeFrom === '') [status, reason] = ['dropped', notForList ?? 'auto_reply'];
     else if (from === undefined) [status, reason] = ['dropped', 'no_sender'];
     else if (membership === undefined) [status, reason] = ['held', 'not_member'];
+    else if (this.deps.authservId && !senderAuthenticated(parsed.headerLines, this.deps.authservId, from.address)) [status, reason] = ['held', 'unauthenticated'];
     else if (!mayPost(membership.role, settings.mode)) [status, reason] = ['held', 'not_permitted'];
 
     const now = this.deps.clock.now();

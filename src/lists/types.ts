@@ -40,7 +40,8 @@ export type ListPostStatus = 'held' | 'published' | 'rejected' | 'dropped';
 export const LIST_POST_STATUSES: readonly ListPostStatus[] = ['held', 'published', 'rejected', 'dropped'];
 
 /** Why a post was held or dropped. */
-export type ListPostReason = 'not_member' | 'not_permitted' | 'loop' | 'auto_reply' | 'no_sender';
+/** Why a post was held or dropped; `unauthenticated`: a member's From without our MTA's DMARC, DKIM or SPF pass for it. */
+export type ListPostReason = 'not_member' | 'not_permitted' | 'unauthenticated' | 'loop' | 'auto_reply' | 'no_sender';
 
 export interface ListPost {
   id: string;

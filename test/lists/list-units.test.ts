@@ -7,6 +7,7 @@ import { mayPost } from '../../src/lists/list-permissions.ts';
 import { localDate, previousDate, startOfLocalDay } from '../../src/lists/local-day.ts';
 import { classifyForList } from '../../src/lists/mail-classifier.ts';
 import { sanitizePostHtml } from '../../src/lists/html-sanitizer.ts';
+import { senderAuthenticated } from '../../src/lists/sender-authentication.ts';
 import type { ListPost } from '../../src/lists/types.ts';
 import { UnsubscribeLinks } from '../../src/lists/unsubscribe-link.ts';
 import { dedupeKey } from '../../src/mail/inbound/dedupe-key.ts';
@@ -107,5 +108,41 @@ describe('inbound helpers and tokens (pure)', () => {
   it('sanitizes HTML to structure and safe links', () => {
     const out = sanitizePostHtml('<div style="x" onmouseover="y"><script>z</script><a href="data:text/html,1">d</a><img src="http://tracker/p.gif"><img src="https://ok/p.png"><b>b</b></div>');
     assert.equal(out, '<div><a rel="noopener noreferrer" target="_blank">d</a><img /><img src="https://ok/p.png" /><b>b</b></div>');
+  });
+});
+
+describe('senderAuthenticated (our MTA\'s Authentication-Results, pure)', () => {
+  const id = 'mx.lists.test';
+  const ok = (from: string, ...raw: string[]) => senderAuthenticated(lines(...raw), id, from);
+
+  it('a DMARC pass for the From domain, from our authserv-id, vouches for the sender', () => {
+    assert.equal(ok('parent@school.example', 'Authentication-Results: mx.lists.test; dmarc=pass (p=none dis=none) header.from=school.example'), true);
+    assert.equal(ok('parent@school.example', 'Authentication-Results: MX.Lists.Test 1; dmarc=pass'), true, 'authserv-id case-insensitive, with a version');
+    assert.equal(ok('parent@school.example', 'Authentication-Results: mx.lists.test; dmarc=pass header.from=other.example'), false, 'for another domain');
+    assert.equal(ok('parent@school.example', 'Authentication-Results: mx.lists.test; dmarc=fail header.from=school.example'), false);
+    assert.equal(ok('parent@school.example', 'Authentication-Results: mx.lists.test; none'), false);
+  });
+
+  it('DKIM and SPF count when their domain is the From domain or a parent of it', () => {
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test;\r\n\tdkim=pass (2048-bit key) header.d=school.example header.s=s1'), true, 'folded, with a comment');
+    assert.equal(ok('a@mail.school.example', 'Authentication-Results: mx.lists.test; dkim=pass header.d=school.example'), true);
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test; dkim=pass header.d=mail.school.example'), false, 'a subdomain does not vouch for its parent here');
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test; dkim=pass header.i=@school.example'), true);
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test; dkim=pass header.d=evil.example'), false, 'someone else\'s signature');
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test; spf=pass smtp.mailfrom=bounce@school.example'), true);
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test; spf=pass smtp.mailfrom=evil.example'), false);
+    assert.equal(ok('a@school.example', 'Authentication-Results: mx.lists.test; spf=softfail smtp.mailfrom=school.example; dkim=pass header.d=school.example'), true, 'any one method suffices');
+  });
+
+  it('only the topmost header of our authserv-id counts: others came with the message', () => {
+    assert.equal(ok('a@school.example', 'Authentication-Results: forger.example; dmarc=pass header.from=school.example'), false);
+    assert.equal(ok('a@school.example',
+      'Authentication-Results: mx.lists.test; dmarc=fail header.from=school.example',
+      'Authentication-Results: mx.lists.test; dmarc=pass header.from=school.example'), false);
+    assert.equal(ok('a@school.example',
+      'Authentication-Results: relay.other.example; dmarc=fail',
+      'Authentication-Results: mx.lists.test; dmarc=pass header.from=school.example'), true);
+    assert.equal(ok('a@school.example'), false, 'no header at all');
+    assert.equal(ok('no-at-sign', 'Authentication-Results: mx.lists.test; dmarc=pass'), false);
   });
 });

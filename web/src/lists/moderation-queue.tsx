@@ -7,7 +7,7 @@ import { formatTime, useListAction, useListsApi, useListT } from './use-lists.ts
 /** The server's page size for the queue (src/http/routes/list-routes.ts). */
 const PAGE = 50;
 
-const REASONS: readonly ListPostReason[] = ['not_member', 'not_permitted', 'loop', 'auto_reply', 'no_sender'];
+const REASONS: readonly ListPostReason[] = ['not_member', 'not_permitted', 'unauthenticated', 'loop', 'auto_reply', 'no_sender'];
 /** Answers that mean the post left the queue elsewhere. */
 const GONE: readonly string[] = ['list_post_decided', 'list_post_not_found'];
 
