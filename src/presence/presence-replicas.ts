@@ -114,6 +114,14 @@ export class PresenceReplicas {
     return n;
   }
 
+  /** Adds the keys the other nodes have on `topic` to `into` (a key on two nodes once). */
+  addKeys(topic: string, into: Set<string>): void {
+    for (const replica of this.replicas.values()) {
+      const state = replica.topics.get(topic);
+      if (state) for (const key of state.keys()) into.add(key);
+    }
+  }
+
   /** The nodes heard from within the down period (as of the last `expire`). */
   nodes(): string[] {
     return [...this.replicas.keys()];

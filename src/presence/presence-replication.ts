@@ -83,6 +83,11 @@ export class PresenceReplication {
     return this.replicas.count(topic);
   }
 
+  /** Adds the other nodes' keys on `topic` to `into` (see PresenceReplicas.addKeys). */
+  addKeys(topic: string, into: Set<string>): void {
+    this.replicas.addKeys(topic, into);
+  }
+
   /** Nodes this one has heard from within the down period. */
   peers(): string[] {
     return this.replicas.nodes();

@@ -109,6 +109,11 @@ export class PresenceState {
   get size(): number {
     return this.table.size;
   }
+
+  /** The keys present. */
+  keys(): IterableIterator<string> {
+    return this.table.keys();
+  }
 }
 
 /**

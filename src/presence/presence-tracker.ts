@@ -17,7 +17,7 @@ export interface PresenceTrackerDeps {
   /** This node's subscribers of a topic: a bigger room gets a longer batch window. */
   subscribers?(topic: string): number;
   /** The other nodes' presences (PresenceReplication). */
-  remote?: { list(topic: string): Presences; count(topic: string): number };
+  remote?: { list(topic: string): Presences; count(topic: string): number; addKeys(topic: string, into: Set<string>): void };
   /** Base batch window (LIMITS.presenceBatchMs). */
   windowMs?: number;
   /** Presences from which a topic is crowded (LIMITS.presenceCrowdedAt). */
@@ -126,9 +126,14 @@ export class PresenceTracker {
     return this.deps.remote ? mergePresencesInto(local, this.deps.remote.list(topic)) : local;
   }
 
-  /** Keys present on `topic` (per node: a key present on two nodes counts twice). */
+  /** Keys present on `topic` over every node, each once (a user with tabs on two nodes is one). */
   count(topic: string): number {
-    return (this.states.get(topic)?.size ?? 0) + (this.deps.remote?.count(topic) ?? 0);
+    const local = this.states.get(topic);
+    const remote = this.deps.remote;
+    if (!remote || remote.count(topic) === 0) return local?.size ?? 0;
+    const keys = new Set<string>(local?.keys());
+    remote.addKeys(topic, keys);
+    return keys.size;
   }
 
   /** True while `topic` shows counts instead of members (see the class comment). */
@@ -143,7 +148,9 @@ export class PresenceTracker {
    */
   joinFrames(topic: string, joinRef: string | null): string[] {
     const head = `[${JSON.stringify(joinRef)},null,${JSON.stringify(topic)},`;
-    if (this.crowded.has(topic)) return [`${head}"presence_state",{}]`, `${head}"presence_count",{"count":${this.count(topic)}}]`];
+    // The count its subscribers were last shown (the next window's count follows), not a recount per joiner.
+    const shown = this.crowded.get(topic);
+    if (shown !== undefined) return [`${head}"presence_state",{}]`, `${head}"presence_count",{"count":${shown}}]`];
     this.warm.add(topic);
     return [`${head}"presence_state",${this.stateFor(topic)}]`];
   }

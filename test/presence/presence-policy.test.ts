@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Presence } from 'phoenix';
 import { LIMITS } from '../../src/config/limits.ts';
+import { PresenceReplicas } from '../../src/presence/presence-replicas.ts';
 import { PresenceState, type Presences } from '../../src/presence/presence-state.ts';
 import { PresenceTracker, type PresenceEvent } from '../../src/presence/presence-tracker.ts';
 import { v2JsonSerializer } from '../../src/protocol/v2-json-serializer.ts';
@@ -148,6 +149,35 @@ describe('presence seen by the official client', () => {
     r.time.advance(LIMITS.presenceBatchMaxMs);
     assert.equal(r.shown.at(-1), 'presence_diff');
     for (const client of remaining.slice(0, -1)) assert.deepEqual(client.shown(), truth(r.tracker.list(TOPIC)));
+  });
+
+  test('a crowded room\'s count is of people over every node: a user present on two nodes counts once', () => {
+    const crowdedAt = 10;
+    const time = new ManualTime();
+    // Another node's presences, held as PresenceReplication holds them: u0…u4 are also here, x0…x2 only there.
+    const replicas = new PresenceReplicas({ retryMs: 1_000 });
+    const there: Presences = Object.fromEntries([...['u0', 'u1', 'u2', 'u3', 'u4'], ...['x0', 'x1', 'x2']].map((key) => [key, { metas: [{ phx_ref: `b-${key}` }] }]));
+    replicas.state('node-b', 1, 0, 1, { [TOPIC]: there }, time.now());
+    const counts: number[] = [];
+    const tracker = new PresenceTracker({
+      timers: time,
+      crowdedAt,
+      subscribers: () => 1,
+      remote: { list: (t) => replicas.list(t), count: (t) => replicas.count(t), addKeys: (t, into) => replicas.addKeys(t, into) },
+      show: (_topic, event, payload) => {
+        if (event === 'presence_count') counts.push((payload as { count: number }).count);
+      },
+    });
+    for (let i = 0; i < 10; i++) tracker.track(TOPIC, `u${i}`, { online_at: time.now() });
+    time.advance(LIMITS.presenceBatchMaxMs);
+    assert.equal(tracker.count(TOPIC), 13, 'u0…u9 here and x0…x2 there, not 10 + 8');
+    assert.equal(tracker.isCrowded(TOPIC), true);
+    assert.deepEqual(counts, [13]);
+    const [, countFrame] = tracker.joinFrames(TOPIC, '7');
+    assert.deepEqual(JSON.parse(countFrame!), ['7', null, TOPIC, 'presence_count', { count: 13 }], 'a joiner is shown the same count');
+
+    replicas.remove('node-b');
+    assert.equal(tracker.count(TOPIC), 10, 'without the other node, only ours');
   });
 
   test('the presence_state of joiners is the list of the last diff, serialized once per window; the next diff completes it', () => {
