@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 /**
  * Where attachment bytes live, by attachment id (a ULID, safe as a file or object name). The
  * store keeps the metadata; this keeps the content. Implemented on the local disk under
- * `<dataDir>/uploads/` (src/adapters/uploads/); a cluster needs a shared implementation.
+ * `<dataDir>/uploads/` (src/adapters/uploads/, one process on SQLite) and in the database
+ * (src/adapters/store/attachment-blob-storage.ts, a cluster on PostgreSQL).
  */
 export interface AttachmentStorage {
   /** Stores the bytes; when it resolves they are durable and complete (never half-written). */

@@ -5,7 +5,7 @@ import { registerAnnouncementJobs } from '../announcements/announcement-jobs.ts'
 import { AnnouncementService } from '../announcements/announcement-service.ts';
 import { AttachmentService } from '../announcements/attachment-service.ts';
 import { ReadLinks } from '../announcements/read-link.ts';
-import { FileAttachmentStorage } from '../adapters/uploads/file-attachment-storage.ts';
+import { attachmentStorage } from './attachment-storage.ts';
 import type { Config } from '../config/config.ts';
 import { LIMITS } from '../config/limits.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -26,7 +26,7 @@ export interface Announcements {
 
 /**
  * Builds the announcement services over the store, the notifier, the outbox and the scheduler,
- * and registers their jobs on the scheduler. Attachments live in `<dataDir>/uploads/`; read
+ * and registers their jobs on the scheduler. Attachments live in `<dataDir>/uploads/` (SQLite) or the database (PostgreSQL); read
  * links are signed with a key derived from the server secret.
  */
 export function createAnnouncements(deps: {
@@ -38,7 +38,7 @@ export function createAnnouncements(deps: {
   const access = new AnnouncementAccess({ store, groups });
   const delivery = new AnnouncementDelivery({ store, notifier, clock, access, jobs: scheduler, mail, readLinks, publicUrl: config.publicUrl, ...(replyAddresses ? { replyAddresses } : {}) });
   const service = new AnnouncementService({ store, clock, ids, access, delivery, jobs: scheduler, readLinks });
-  const attachments = new AttachmentService({ store, clock, ids, access, storage: new FileAttachmentStorage(join(config.dataDir, 'uploads')) });
+  const attachments = new AttachmentService({ store, clock, ids, access, storage: attachmentStorage(store, join(config.dataDir, 'uploads')) });
   registerAnnouncementJobs(scheduler, { delivery, attachments });
   return { service, delivery, attachments, readLinks };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { FileAttachmentStorage } from '../adapters/uploads/file-attachment-storage.ts';
+import { attachmentStorage } from './attachment-storage.ts';
 import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
@@ -21,7 +21,7 @@ export interface MailingList {
   readonly handler: ListHandler;
   readonly publisher: ListPublisher;
   readonly digest: ListDigest;
-  /** Where post attachments are kept (`<dataDir>/list-attachments/`). */
+  /** Where post attachments are kept (`<dataDir>/list-attachments/` on SQLite, the database on PostgreSQL). */
   readonly attachments: AttachmentStorage;
 }
 
@@ -34,7 +34,7 @@ export function createMailingList(deps: {
 }): MailingList {
   const { store, talk, mail, scheduler, ids, clock, logger, secret, listDomain, publicUrl, dataDir } = deps;
   const unsubscribe = new UnsubscribeLinks(secret);
-  const attachments = new FileAttachmentStorage(join(dataDir, 'list-attachments'));
+  const attachments = attachmentStorage(store, join(dataDir, 'list-attachments'));
   const publisher = new ListPublisher({ store, talk, mail, ids, clock, unsubscribe, listDomain, publicUrl });
   const handler = new ListHandler({ store, publisher, attachments, ids, clock, listDomain, ...(deps.authservId ? { authservId: deps.authservId } : {}) });
   const service = new ListService({ store, clock, publisher, unsubscribe, listDomain });

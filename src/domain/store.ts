@@ -1,4 +1,5 @@
 import type { AnnouncementRepository } from '../announcements/announcement-repository.ts';
+import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
 import type {
   Group, GroupWithRole, Invite, MemberView, Membership, Message, NewMessage, Role, Room,
   RoomReadState, Session, Subgroup, SubgroupView, User, UserWithPassword,
@@ -38,6 +39,8 @@ export interface Store {
   readonly inbound: InboundRepository;
   /** What comes back by mail: bounce standings, answers by reply, joins by mail (port with the feedback code). */
   readonly feedback: FeedbackRepository;
+  /** Attachment bytes in the database: what a cluster over PostgreSQL stores uploads in (every node reads them); one process on SQLite keeps files instead. */
+  readonly attachments: AttachmentStorage;
   /** Apply pending migrations; returns the names applied now (empty when up to date). */
   migrate(): Promise<string[]>;
   /** Tells `listener` the duration of each query from now on (metrics); optional. */

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import type { QueryListener, QueryTimer } from './query-timer.ts';
 import type { Store } from '../../domain/store.ts';
 import { KyselyAnnouncementRepository } from './announcement-repository-kysely.ts';
+import { AttachmentBlobStorage } from './attachment-blob-storage.ts';
 import { KyselyBulkRepository } from './bulk-repository.ts';
 import { KyselyFeedbackRepository } from './feedback-repository-kysely.ts';
 import { KyselyGroupRepository } from './group-repository.ts';
@@ -51,6 +52,7 @@ export class KyselyStore implements Store {
   readonly lists: KyselyListRepository;
   readonly inbound: KyselyInboundRepository;
   readonly feedback: KyselyFeedbackRepository;
+  readonly attachments: AttachmentBlobStorage;
   private readonly db: Kysely<Database>;
 
   private readonly queries: QueryTimer | undefined;
@@ -74,6 +76,7 @@ export class KyselyStore implements Store {
     this.lists = new KyselyListRepository(database);
     this.inbound = new KyselyInboundRepository(database);
     this.feedback = new KyselyFeedbackRepository(database);
+    this.attachments = new AttachmentBlobStorage(db);
   }
 
   /** Runs pending migrations in order; on PostgreSQL under Kysely's advisory lock, so two

@@ -28,6 +28,15 @@ export interface Database extends MailingListTables {
   announcement_attachments: AnnouncementAttachmentsTable;
   outbox: OutboxTable;
   mail_bounces: MailBouncesTable;
+  attachment_blobs: AttachmentBlobsTable;
+}
+
+/** Attachment bytes (base64) by attachment id, for stores shared by a cluster. */
+export interface AttachmentBlobsTable {
+  id: string;
+  data: string;
+  bytes: number;
+  created_at: number;
 }
 
 export interface UsersTable {

@@ -5,6 +5,7 @@ import { outbox } from './0003-outbox.ts';
 import { announcements } from './0004-announcements.ts';
 import { mailingList } from './0005-mailing-list.ts';
 import { mailFeedback } from './0006-mail-feedback.ts';
+import { attachmentBlobs } from './0007-attachment-blobs.ts';
 
 /**
  * Every migration, in the order it runs (Kysely orders by name, so names start with a
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-announcements': announcements,
   '0005-mailing-list': mailingList,
   '0006-mail-feedback': mailFeedback,
+  '0007-attachment-blobs': attachmentBlobs,
 });
 
 export const migrationProvider: MigrationProvider = Object.freeze({

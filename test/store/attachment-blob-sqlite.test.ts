@@ -1,0 +1,4 @@
+import { attachmentBlobContract } from './attachment-blob-contract.ts';
+import { onSqlite } from './dialect-suites.ts';
+
+onSqlite(attachmentBlobContract);
