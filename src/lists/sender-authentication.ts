@@ -16,9 +16,13 @@ export function senderAuthenticated(
 ): boolean {
   const fromDomain = domainOf(fromAddress);
   if (fromDomain === undefined) return false;
-  const ours = headerLines.find((h) => h.key.toLowerCase() === 'authentication-results' && authservIdOf(h.line) === authservId.toLowerCase());
+  const wanted = authservId.toLowerCase();
+  const ours = headerLines
+    .filter((h) => h.key.toLowerCase() === 'authentication-results')
+    .map((h) => valueOf(h.line).split(';'))
+    .find(([id]) => (id ?? '').trim().split(/\s+/)[0]?.toLowerCase() === wanted);
   if (!ours) return false;
-  for (const result of results(ours.line)) {
+  for (const result of results(ours.slice(1))) {
     if (result.verdict !== 'pass') continue;
     if (result.method === 'dmarc') {
       const checked = result.props.get('header.from');
@@ -55,15 +59,10 @@ function valueOf(line: string): string {
   return out;
 }
 
-function authservIdOf(line: string): string {
-  const first = valueOf(line).split(';')[0] ?? '';
-  return (first.trim().split(/\s+/)[0] ?? '').toLowerCase();
-}
-
 /** `method=result ptype.prop=value …` per `;`-separated part after the authserv-id. */
-function results(line: string): MethodResult[] {
+function results(parts: readonly string[]): MethodResult[] {
   const out: MethodResult[] = [];
-  for (const part of valueOf(line).split(';').slice(1)) {
+  for (const part of parts) {
     const tokens = part.trim().split(/\s+/).filter((t) => t.includes('='));
     const [head, ...rest] = tokens;
     if (head === undefined) continue;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../../config/config-file.ts';
 import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import mimeFuncs from 'nodemailer/lib/mime-funcs/index.js';
@@ -185,14 +185,6 @@ export function smtpTransportFromConfig(
   if (config.smtpRelayUrl === '') return undefined;
   const dkim = config.dkimDomain === ''
     ? undefined
-    : { domainName: config.dkimDomain, keySelector: config.dkimSelector, privateKey: readKey(config.dkimPrivateKeyPath) };
+    : { domainName: config.dkimDomain, keySelector: config.dkimSelector, privateKey: readConfigFile('RENRAKU_DKIM_PRIVATE_KEY_PATH', config.dkimPrivateKeyPath).toString('utf8') };
   return createSmtpTransport({ relayUrl: config.smtpRelayUrl, ...(dkim ? { dkim } : {}) });
-}
-
-function readKey(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`RENRAKU_DKIM_PRIVATE_KEY_PATH: cannot read ${path} (${(error as Error).message})`, { cause: error });
-  }
 }

@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import { readConfigFile } from '../../config/config-file.ts';
 
 /** A certificate and its key, as read from their PEM files. */
 export interface TlsMaterial {
@@ -54,21 +55,13 @@ export class SmtpTlsFiles {
   }
 
   private read(): TlsMaterial {
-    const cert = readPem('RENRAKU_SMTP_TLS_CERT_PATH', this.certPath);
-    const key = readPem('RENRAKU_SMTP_TLS_KEY_PATH', this.keyPath);
+    const cert = readConfigFile('RENRAKU_SMTP_TLS_CERT_PATH', this.certPath);
+    const key = readConfigFile('RENRAKU_SMTP_TLS_KEY_PATH', this.keyPath);
     try {
       createSecureContext({ cert, key });
     } catch (error) {
       throw new Error(`RENRAKU_SMTP_TLS_CERT_PATH and RENRAKU_SMTP_TLS_KEY_PATH: not a usable certificate and key (${(error as Error).message})`, { cause: error });
     }
     return { cert, key };
-  }
-}
-
-function readPem(variable: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new Error(`${variable}: cannot read ${path} (${(error as Error).message})`, { cause: error });
   }
 }
