@@ -7,10 +7,12 @@ import type { Config } from '../config/config.ts';
 import { LIMITS } from '../config/limits.ts';
 import { smtpTransportFromConfig } from '../adapters/mail/smtp-transport.ts';
 import { createStore } from '../adapters/store/create-store.ts';
+import { MIGRATION_NOTES } from '../adapters/store/migrations/index.ts';
 import { openClusterBackend } from '../cluster/cluster-backend.ts';
 import type { NodeDirectory } from '../cluster/node-directory.ts';
 import { newNodeId } from '../cluster/node-id.ts';
 import { NodeRegistry } from '../cluster/node-registry.ts';
+import { AccountLinkTokens } from '../accounts/account-link-tokens.ts';
 import { AccountService } from '../domain/account-service.ts';
 import { systemClock, systemTimers, type Clock } from '../domain/clock.ts';
 import { GroupService } from '../domain/group-service.ts';
@@ -114,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   // Read and checked before anything is opened too: a bad certificate stops start-up, naming its variable.
   const smtpTls = config.smtpPort !== 0 && config.smtpTlsCertPath ? new SmtpTlsFiles({ certPath: config.smtpTlsCertPath, keyPath: config.smtpTlsKeyPath }) : undefined;
   const ownsStore = options.store === undefined;
-  const store = options.store ?? (await openStore(config));
+  const store = options.store ?? (await openStore(config, logger));
   const ids = new IdGenerator(() => clock.now());
   const secret = loadOrCreateSecret(config.dataDir, config.secret);
   const tokens = new SocketTokens(secret, LIMITS.socketTokenTtlMs, () => clock.now());
@@ -130,12 +132,16 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   bus.observe(ops.metrics);
   store.observeQueries?.((seconds, failed) => ops.metrics.storeQuery(seconds, failed));
   pubsub.observe(ops.metrics);
-  const accounts = new AccountService({ store, clock, ids, tokens });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });
   const verp = new VerpAddresses(secret, config.listDomain);
   const dispatcher = new Dispatcher({ repository: ops.mail.observe(store.outbox), transport: smtpTransportFromConfig(config), verp, clock, logger, paused: (userIds) => store.feedback.pausedAmong(userIds) });
-  const outbox = new Outbox({ repository: store.outbox, ids, clock, listDomain: config.listDomain, onEnqueued: () => dispatcher.wake() });
+  const outbox = new Outbox({ repository: store.outbox, ids, clock, listDomain: config.listDomain, onEnqueued: () => dispatcher.wake(), unverified: (userIds) => store.users.unverifiedAmong(userIds) });
+  const accounts = new AccountService({
+    store, clock, ids, tokens, links: new AccountLinkTokens(secret), mail: outbox, notifier: pubsub, publicUrl: config.publicUrl, defaultLanguage: 'ja',
+    checkPassword: () => {},
+    onBackgroundError: (err, what) => logger.error({ err }, `accounts: ${what} failed`),
+  });
   const scheduler = new Scheduler({ store: { jobs: ops.jobs.observe(store.jobs) }, clock, logger, nodeId: `${hostname()}/${ids.next()}` });
   registerHousekeeping(scheduler, { store, clock, logger });
   const feedback = createMailFeedback({ store, notifier: pubsub, clock, ids, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, mail: outbox, groups, accounts });
@@ -236,8 +242,10 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   };
 }
 
-async function openStore(config: Config): Promise<Store> {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await store.migrate();
+  for (const name of await store.migrate()) {
+    if (MIGRATION_NOTES[name]) logger.info({ migration: name }, `migration ${name}: ${MIGRATION_NOTES[name]}`);
+  }
   return store;
 }

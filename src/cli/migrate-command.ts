@@ -1,4 +1,5 @@
 import { createStore } from '../adapters/store/create-store.ts';
+import { MIGRATION_NOTES } from '../adapters/store/migrations/index.ts';
 import { loadConfig } from '../config/config.ts';
 
 /** `renraku migrate`: apply pending migrations and print what was applied. */
@@ -8,6 +9,7 @@ export async function migrateCommand(_args: string[]): Promise<number> {
   try {
     const applied = await store.migrate();
     console.log(applied.length === 0 ? 'migrate: up to date' : `migrate: applied ${applied.join(', ')}`);
+    for (const name of applied) if (MIGRATION_NOTES[name]) console.log(`migrate: ${name}: ${MIGRATION_NOTES[name]}`);
     return 0;
   } finally {
     await store.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createStore } from '../adapters/store/create-store.ts';
@@ -7,7 +8,7 @@ import { systemClock } from '../domain/clock.ts';
 import { IdGenerator } from '../domain/ids.ts';
 import { UNUSABLE_PASSWORD } from '../domain/password.ts';
 import { SocketTokens } from '../domain/socket-token.ts';
-import type { Membership, UserWithPassword } from '../domain/types.ts';
+import type { Membership, NewUser } from '../domain/types.ts';
 
 export interface SeedOutput {
   group_id: string;
@@ -48,7 +49,7 @@ export async function seedCommand(args: string[]): Promise<number> {
     const ids = new IdGenerator();
     const now = systemClock.now();
     const tag = ids.next().slice(-8).toLowerCase();
-    const users: UserWithPassword[] = Array.from({ length: nUsers }, (_, i) => ({
+    const users: NewUser[] = Array.from({ length: nUsers }, (_, i) => ({
       id: ids.next(), email: `bench-${tag}-${i}@example.invalid`, name: `bench ${i}`, created_at: now, password_hash: UNUSABLE_PASSWORD,
     }));
     const owner = users[0]!;
@@ -61,7 +62,12 @@ export async function seedCommand(args: string[]): Promise<number> {
       const room = await store.rooms.create({ id: ids.next(), group_id: group.id, name: `room ${r}`, created_by: owner.id, created_at: now, last_seq: 0 });
       rooms.push({ id: room.id, members: Array.from({ length: Math.min(perRoom, nUsers) }, (_, k) => (r * perRoom + k) % nUsers) });
     }
-    const output: SeedOutput = { group_id: group.id, rooms, users: users.map((u) => ({ id: u.id, socket_token: tokens.mint(u.id).token })) };
+    // Socket tokens name a session, checked at connect: each seeded user gets one (its token is never shown).
+    const sessionIds = users.map(() => ids.next());
+    await store.bulk.insertSessions(users.map((u, i) => ({
+      id: sessionIds[i]!, token_hash: randomBytes(32).toString('base64url'), user_id: u.id, created_at: now, expires_at: now + ttlMs,
+    })));
+    const output: SeedOutput = { group_id: group.id, rooms, users: users.map((u, i) => ({ id: u.id, socket_token: tokens.mint(u.id, sessionIds[i]!).token })) };
     writeFileSync(values.out, JSON.stringify(output));
     console.log(`seed: ${nUsers} users, ${nRooms} rooms in group ${group.id} -> ${values.out}`);
     return 0;

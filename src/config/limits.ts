@@ -134,6 +134,16 @@ export const LIMITS = {
   /** HTTP JSON bodies; attachments use their own route and limit. */
   maxHttpBodyBytes: 256 * 1024,
   /** Password bounds: long passphrases welcome, but scrypt input is bounded. */
+  /** A mailed address-verification link lives a day: long enough for someone who reads mail once
+   *  a day, short enough that an old mailbox leak does not prove an address. */
+  emailVerificationTtlMs: 24 * 60 * 60_000,
+  /** A password-reset link lives an hour (OWASP's forgot-password guidance: short-lived, single use). */
+  passwordResetTtlMs: 60 * 60_000,
+  /** A session's last-used time is written at most this often: a write per request would turn every
+   *  read into a write; a minute is precise enough for "last used" in the session list. */
+  sessionTouchIntervalMs: 60_000,
+  /** Longest user agent kept with a session: enough to tell devices apart in the session list. */
+  maxUserAgentLength: 256,
   minPasswordLength: 8,
   maxPasswordLength: 256,
   /** Names, slugs and emails. */

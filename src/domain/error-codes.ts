@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   // authentication
   unauthenticated: { status: 401, message: 'Sign in first: no valid session token was given.' },
   invalid_credentials: { status: 401, message: 'Email or password is wrong.' },
+  wrong_password: { status: 403, message: 'The current password is wrong.' },
   invalid_token: { status: 403, message: 'The token is missing, expired or forged.' },
   origin_not_allowed: { status: 403, message: 'Cross-origin requests with a session cookie are refused.' },
   // authorization
@@ -19,6 +20,8 @@ export const ERROR_CODES = {
   // existence
   not_found: { status: 404, message: 'No such route.' },
   user_not_found: { status: 404, message: 'No such user.' },
+  session_not_found: { status: 404, message: 'No such session of yours.' },
+  token_invalid: { status: 400, message: 'The link is not valid: it was mistyped, forged, or replaced by a newer one.' },
   group_not_found: { status: 404, message: 'No such group.' },
   room_not_found: { status: 404, message: 'No such room.' },
   message_not_found: { status: 404, message: 'No such message.' },
@@ -27,6 +30,11 @@ export const ERROR_CODES = {
   member_not_found: { status: 404, message: 'That user is not a member of this group.' },
   // conflicts and state
   email_taken: { status: 409, message: 'An account with this email already exists.' },
+  sole_owner: { status: 409, message: 'You are the only owner of some groups: hand them over or delete them first (see groups).' },
+  email_unchanged: { status: 409, message: 'That is already your email address.' },
+  email_already_verified: { status: 409, message: 'Your email address is already verified.' },
+  token_used: { status: 410, message: 'The link was already used.' },
+  token_expired: { status: 410, message: 'The link has expired: ask for a new one.' },
   slug_taken: { status: 409, message: 'A group with this slug already exists.' },
   already_member: { status: 409, message: 'You are already a member of this group.' },
   last_owner: { status: 409, message: 'A group must keep at least one owner.' },

@@ -10,4 +10,7 @@ export interface Notifier {
   broadcast(topic: string, event: string, payload: Record<string, unknown>, meta?: { seq?: number }): void;
   /** Close at once, on every node, every channel of `userId` that belongs to `groupId`. */
   revokeGroupAccess(userId: string, groupId: string): void;
+  /** Close at once, on every node, every socket of `userId` opened with one of these sessions
+   *  (signed out, revoked, password reset, account deleted). */
+  closeSessions(userId: string, sessionIds: readonly string[]): void;
 }

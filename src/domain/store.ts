@@ -1,8 +1,10 @@
 import type { AnnouncementRepository } from '../announcements/announcement-repository.ts';
 import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
+import type { AccountDataRepository } from '../accounts/account-data-repository.ts';
+import type { AccountTokenRepository } from '../accounts/account-token-repository.ts';
 import type {
-  Group, GroupWithRole, Invite, MemberView, Membership, Message, NewMessage, Role, Room,
-  RoomReadState, Session, Subgroup, SubgroupView, User, UserWithPassword,
+  Authenticated, Group, GroupWithRole, Language, Invite, MemberView, Membership, Message, NewMessage, Role, Room,
+  RoomReadState, NewSession, NewUser, SessionView, Subgroup, SubgroupView, User, UserWithPassword,
 } from './types.ts';
 import type { OutboxRepository } from '../mail/outbox-repository.ts';
 import type { JobRepository } from '../scheduler/job-repository.ts';
@@ -22,6 +24,10 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  /** Single-use mailed links: address verification, address change, password reset. */
+  readonly accountTokens: AccountTokenRepository;
+  /** One person's data across every table: export and erasure (leaving the service). */
+  readonly accountData: AccountDataRepository;
   readonly groups: GroupRepository;
   readonly invites: InviteRepository;
   readonly rooms: RoomRepository;
@@ -52,16 +58,36 @@ export interface Store {
 
 export interface UserRepository {
   /** Throws AppError('email_taken') when the (case-insensitive) email exists. */
-  create(user: UserWithPassword): Promise<User>;
+  create(user: NewUser): Promise<User>;
+  /** An account that has not left the service, by its (case-insensitive) email. */
   findByEmail(email: string): Promise<UserWithPassword | undefined>;
+  /** Any account, also one that left (then anonymized: name '', a `.invalid` address). */
   findById(id: string): Promise<User | undefined>;
+  findPasswordHash(id: string): Promise<string | undefined>;
+  /** Marks the address verified if it is still the account's address and not yet verified. */
+  markEmailVerified(id: string, email: string, at: number): Promise<boolean>;
+  /** Makes `email` the account's (verified) address; AppError('email_taken') when another has it. */
+  changeEmail(id: string, email: string, at: number): Promise<boolean>;
+  updateProfile(id: string, changes: { name?: string; language?: Language | null }): Promise<User | undefined>;
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /** Of these ids, the accounts whose address is not verified (mail other than account mail skips them). */
+  unverifiedAmong(ids: readonly string[]): Promise<Set<string>>;
 }
 
 export interface SessionRepository {
-  create(session: Session): Promise<void>;
-  /** The user of an unexpired session, or undefined. */
-  findUser(tokenHash: string, now: number): Promise<User | undefined>;
-  delete(tokenHash: string): Promise<void>;
+  create(session: NewSession): Promise<void>;
+  /** The user and session id of an unexpired session, or undefined. */
+  findUser(tokenHash: string, now: number): Promise<(Authenticated & { last_used_at: number }) | undefined>;
+  /** Whether the session exists, belongs to the user and has not expired (socket tokens name their session). */
+  isLive(id: string, userId: string, now: number): Promise<boolean>;
+  touch(id: string, at: number): Promise<void>;
+  /** The user's unexpired sessions, newest first. */
+  listForUser(userId: string, now: number): Promise<SessionView[]>;
+  /** Returns the id of the session deleted, if any. */
+  delete(tokenHash: string): Promise<string | undefined>;
+  deleteById(userId: string, id: string): Promise<boolean>;
+  /** Every session of the user (but `exceptId`); returns the ids deleted. */
+  deleteForUser(userId: string, exceptId?: string): Promise<string[]>;
   deleteExpired(now: number): Promise<number>;
 }
 
@@ -145,5 +171,7 @@ export interface ReadMarkerRepository {
 /** Loading many rows at once (seeding, imports): one transaction, no per-row round trips. */
 export interface BulkRepository {
   /** Inserts the users, then the memberships (whose groups must exist), in one transaction. */
-  insertUsers(users: UserWithPassword[], memberships: Membership[]): Promise<void>;
+  insertUsers(users: NewUser[], memberships: Membership[]): Promise<void>;
+  /** Sessions for seeded users (socket tokens name a session that must exist). */
+  insertSessions(sessions: NewSession[]): Promise<void>;
 }

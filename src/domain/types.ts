@@ -5,20 +5,63 @@
 export type Role = 'owner' | 'sender' | 'member';
 export const ROLES: readonly Role[] = ['owner', 'sender', 'member'];
 
+export type Language = 'ja' | 'en';
+export const LANGUAGES: readonly Language[] = ['ja', 'en'];
+
 export interface User {
   id: string;
   email: string;
   name: string;
   created_at: number;
+  /** false until the person opened the verification link mailed to `email` (0008-accounts). */
+  email_verified: boolean;
+  /** The language the person chose for mail and screens; null follows the browser. */
+  language: Language | null;
 }
 
 export interface UserWithPassword extends User {
   password_hash: string;
 }
 
+/** A user as created: unset `email_verified` means verified (accounts an operator seeds or imports);
+ *  sign-up always says false. */
+export type NewUser = Omit<UserWithPassword, 'email_verified' | 'language'> & { email_verified?: boolean; language?: Language | null };
+
 export interface Session {
+  /** Public id (ULID): what the person sees in their session list and what socket tokens name. */
+  id: string;
   token_hash: string;
   user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number;
+  /** The browser or app that signed in, as it said (trimmed, bounded); null when not sent. */
+  user_agent: string | null;
+}
+
+/** A session as created: without `id` it is the first 22 characters of the token hash (as 0008-accounts
+ *  gave the sessions that existed), `last_used_at` defaults to `created_at`. */
+export type NewSession = Pick<Session, 'token_hash' | 'user_id' | 'created_at' | 'expires_at'> & Partial<Pick<Session, 'id' | 'last_used_at' | 'user_agent'>>;
+
+/** A session as its owner sees it in the session list. */
+export type SessionView = Pick<Session, 'id' | 'created_at' | 'expires_at' | 'last_used_at' | 'user_agent'>;
+
+/** A signed-in request: who, and through which session. */
+export interface Authenticated {
+  user: User;
+  session_id: string;
+}
+
+/** What a mailed account link does: verify the sign-up address, confirm a new one, or reset the password. */
+export type AccountTokenPurpose = 'verify_email' | 'change_email' | 'reset_password';
+
+/** A single-use link token: stored as its SHA-256 only. */
+export interface AccountToken {
+  token_hash: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  /** The address this token proves (verify_email, change_email); null for resets. */
+  email: string | null;
   created_at: number;
   expires_at: number;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/app-error.ts';
 import type { AccountService } from '../domain/account-service.ts';
-import type { User } from '../domain/types.ts';
+import type { Authenticated, User } from '../domain/types.ts';
 
 export const SESSION_COOKIE = 'renraku_session';
 
@@ -10,6 +10,8 @@ declare module 'fastify' {
     /** The signed-in user, resolved lazily by `requireUser`. */
     renrakuUser?: User;
     renrakuToken?: string;
+    /** The id of the session the request was signed in with. */
+    renrakuSessionId?: string;
   }
 }
 
@@ -51,11 +53,18 @@ export function createAuth(accounts: AccountService, publicUrl: string) {
       const sameHost = origin !== undefined && host !== undefined && safeHost(origin) === host;
       if (origin === undefined || (origin !== publicOrigin && !sameHost)) throw new AppError('origin_not_allowed');
     }
-    const user = await accounts.authenticate(found.token);
-    if (!user) throw new AppError('unauthenticated', 'The session has expired or was signed out.');
-    request.renrakuUser = user;
+    const signedIn = await accounts.authenticate(found.token);
+    if (!signedIn) throw new AppError('unauthenticated', 'The session has expired or was signed out.');
+    request.renrakuUser = signedIn.user;
     request.renrakuToken = found.token;
-    return user;
+    request.renrakuSessionId = signedIn.session_id;
+    return signedIn.user;
+  }
+
+  /** The signed-in user and the session of the request. */
+  async function requireSession(request: FastifyRequest): Promise<Authenticated> {
+    const user = await requireUser(request);
+    return { user, session_id: request.renrakuSessionId! };
   }
 
   function setSessionCookie(reply: FastifyReply, token: string, maxAgeMs: number): void {
@@ -67,7 +76,7 @@ export function createAuth(accounts: AccountService, publicUrl: string) {
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
   }
 
-  return { requireUser, setSessionCookie, clearSessionCookie };
+  return { requireUser, requireSession, setSessionCookie, clearSessionCookie };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -9,7 +9,12 @@ export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Za
 export const Timestamp = Type.Number({ description: 'epoch milliseconds' });
 export const RoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('sender'), Type.Literal('member')]);
 
-export const UserSchema = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), created_at: Timestamp });
+export const LanguageSchema = Type.Union([Type.Literal('ja'), Type.Literal('en')]);
+export const UserSchema = Type.Object({
+  id: Type.String(), email: Type.String(), name: Type.String(), created_at: Timestamp,
+  email_verified: Type.Boolean({ description: 'false until the link mailed to the address was opened: no other mail goes to it until then' }),
+  language: Type.Union([LanguageSchema, Type.Null()]),
+});
 export const PublicUserSchema = Type.Object({ id: Type.String(), name: Type.String() });
 
 export const GroupSchema = Type.Object({

@@ -13,6 +13,8 @@ export interface OutboxOptions {
   listDomain: string;
   /** Told after new rows were committed (the dispatcher wakes up). */
   onEnqueued?: () => void;
+  /** Of these members, the ones whose address is not verified: they get account mail only. */
+  unverified?: (userIds: string[]) => Promise<Set<string>>;
 }
 
 /** One address, no display name, no list: what SMTP's RCPT TO takes. */
@@ -35,6 +37,7 @@ export class Outbox implements MailEnqueuer {
   private readonly listDomain: string;
   private readonly defaultFrom: string;
   private readonly onEnqueued: () => void;
+  private readonly unverified: ((userIds: string[]) => Promise<Set<string>>) | undefined;
 
   constructor(options: OutboxOptions) {
     this.repository = options.repository;
@@ -43,12 +46,16 @@ export class Outbox implements MailEnqueuer {
     this.listDomain = options.listDomain;
     this.defaultFrom = `Renraku <noreply@${options.listDomain}>`;
     this.onEnqueued = options.onEnqueued ?? (() => {});
+    this.unverified = options.unverified;
   }
 
+  /** Queues the mails, but those (other than account mail) to a member whose address is not verified. */
   async enqueue(mails: OutgoingMail[]): Promise<number> {
     mails.forEach(checkMail);
+    const sendable = await this.withoutUnverified(mails);
+    if (sendable.length === 0) return 0;
     const now = this.clock.now();
-    const rows = mails.map((mail): NewOutboxRow => {
+    const rows = sendable.map((mail): NewOutboxRow => {
       const id = this.ids.next();
       return {
         id,
@@ -68,6 +75,14 @@ export class Outbox implements MailEnqueuer {
     const inserted = await this.repository.enqueue(rows);
     if (inserted > 0) this.onEnqueued();
     return inserted;
+  }
+
+  private async withoutUnverified(mails: OutgoingMail[]): Promise<OutgoingMail[]> {
+    if (this.unverified === undefined) return mails;
+    const members = [...new Set(mails.filter((m) => m.user_id !== null && m.account_mail !== true).map((m) => m.user_id!))];
+    if (members.length === 0) return mails;
+    const unverified = await this.unverified(members);
+    return unverified.size === 0 ? mails : mails.filter((m) => m.account_mail === true || m.user_id === null || !unverified.has(m.user_id));
   }
 }
 

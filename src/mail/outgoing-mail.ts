@@ -18,6 +18,12 @@ export interface OutgoingMail {
   html?: string;
   /** Extra headers (List-Id, In-Reply-To, …). */
   headers?: Record<string, string>;
+  /**
+   * Mail about the account itself (address verification, password reset, security notices): the
+   * only mail that goes to an address not yet verified. Any other mail to a member (`user_id`)
+   * whose address is unverified is not queued.
+   */
+  account_mail?: boolean;
 }
 
 export interface MailEnqueuer {

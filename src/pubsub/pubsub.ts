@@ -56,6 +56,15 @@ interface RevokeControl {
   group_id: string;
 }
 
+interface CloseSessionsControl {
+  type: 'close_sessions';
+  user_id: string;
+  session_ids: string[];
+}
+
+/** Told when sessions end anywhere in the cluster: close the sockets opened with them. */
+export type SessionsClosedListener = (userId: string, sessionIds: readonly string[]) => void;
+
 /**
  * This node's subscribers per topic, and the way a broadcast reaches every node. A broadcast is
  * encoded once, `[null, null, topic, event, payload]`, and the same BusMessage (same string
@@ -68,6 +77,7 @@ export class PubSub implements Notifier {
   private readonly logger: Logger | undefined;
   private readonly topics = new Map<string, TopicEntry>();
   private readonly revocationListeners = new Set<RevocationListener>();
+  private readonly sessionsClosedListeners = new Set<SessionsClosedListener>();
   private nextId = 1;
   /** Resolves once revocations from other nodes are received. */
   readonly ready: Promise<void>;
@@ -124,6 +134,20 @@ export class PubSub implements Notifier {
     this.notifyRevocation(userId, groupId);
     const control: RevokeControl = { type: 'revoke', user_id: userId, group_id: groupId };
     this.publish(CONTROL_TOPIC, { frame: JSON.stringify(control) });
+  }
+
+  /** Tells every node's listeners (the socket layer) that these sessions ended; this node synchronously. */
+  closeSessions(userId: string, sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    this.notifySessionsClosed(userId, sessionIds);
+    const control: CloseSessionsControl = { type: 'close_sessions', user_id: userId, session_ids: [...sessionIds] };
+    this.publish(CONTROL_TOPIC, { frame: JSON.stringify(control) });
+  }
+
+  /** Registers a listener for ended sessions from any node; returns its removal. */
+  onSessionsClosed(listener: SessionsClosedListener): () => void {
+    this.sessionsClosedListeners.add(listener);
+    return () => this.sessionsClosedListeners.delete(listener);
   }
 
   /** Registers a listener for revocations from any node; returns its removal. */
@@ -189,15 +213,28 @@ export class PubSub implements Notifier {
   }
 
   private onControl(message: BusMessage): void {
-    let control: Partial<RevokeControl>;
+    let control: Partial<RevokeControl> | Partial<CloseSessionsControl>;
     try {
-      control = JSON.parse(message.frame.toString()) as Partial<RevokeControl>;
+      control = JSON.parse(message.frame.toString()) as Partial<RevokeControl> | Partial<CloseSessionsControl>;
     } catch (err) {
       this.logger?.error({ err }, 'pubsub: unreadable control message');
       return;
     }
     if (control.type === 'revoke' && typeof control.user_id === 'string' && typeof control.group_id === 'string') {
       this.notifyRevocation(control.user_id, control.group_id);
+    } else if (control.type === 'close_sessions' && typeof control.user_id === 'string' && Array.isArray(control.session_ids)
+      && control.session_ids.every((id) => typeof id === 'string')) {
+      this.notifySessionsClosed(control.user_id, control.session_ids);
+    }
+  }
+
+  private notifySessionsClosed(userId: string, sessionIds: readonly string[]): void {
+    for (const listener of this.sessionsClosedListeners) {
+      try {
+        listener(userId, sessionIds);
+      } catch (err) {
+        this.logger?.error({ err, userId }, 'pubsub: a sessions-closed listener threw');
+      }
     }
   }
 

@@ -25,7 +25,7 @@ export interface ConnectionHandler {
 /** Called for each authenticated connection; `userId` comes from a verified socket token. */
 export type AcceptConnection = (connection: Connection, userId: string) => ConnectionHandler;
 
-/** Verifies a socket token (src/domain/socket-token.ts): the user id, or undefined. */
+/** Verifies a socket token (src/domain/socket-token.ts): the user and session it names, or undefined. */
 export interface TokenVerifier {
-  verify(token: unknown): string | undefined;
+  verify(token: unknown): { userId: string; sessionId: string } | undefined;
 }

@@ -193,7 +193,7 @@ export class LongPollTransport {
       return this.respond(reply, await this.hold(session, gone));
     }
     if (this.closing || query.vsn !== '2.0.0') return this.respond(reply, { status: 403 });
-    const userId = this.options.tokens.verify(header(request, 'x-phoenix-authtoken') ?? query.tokens[0]);
+    const userId = this.options.tokens.verify(header(request, 'x-phoenix-authtoken') ?? query.tokens[0])?.userId;
     if (userId === undefined) return this.respond(reply, { status: 403 });
     const session = this.open(userId);
     return this.respond(reply, { status: 410, token: session.token, messages: [] });

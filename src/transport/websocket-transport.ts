@@ -243,7 +243,7 @@ export class WebSocketTransport {
     if (this.closing) return refuse(socket, 503, 'server shutting down');
     if (queryParam(query, 'vsn') !== '2.0.0') return refuse(socket, 400, 'vsn must be 2.0.0');
     const token = tokenFromSubprotocols(req.headers['sec-websocket-protocol']) ?? queryParam(query, 'token');
-    const userId = this.options.tokens.verify(token);
+    const userId = this.options.tokens.verify(token)?.userId;
     if (userId === undefined) return refuse(socket, 403, '');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, userId));
   };

@@ -26,7 +26,7 @@ test('forged, altered or foreign tokens are invalid, never expired', () => {
     `${v}.${a}.01USER.zzzzzz.${sig}`, // a later expiry
     `${token.slice(0, -2)}AA`, // another signature
     new ReadLinks('another-secret-0123456789abcdefghijkl', 60_000, () => 1_000).mint('01ANN', '01USER'),
-    new SocketTokens(SECRET, 60_000, () => 1_000).mint('01USER').token, // a socket token is no read link
+    new SocketTokens(SECRET, 60_000, () => 1_000).mint('01USER', 'S1').token, // a socket token is no read link
     'r1.x', '', 'r1.a.b.c.d.e', `r2${token.slice(2)}`, 'x'.repeat(300),
   ];
   for (const t of invalid) assert.deepEqual(links.verify(t), { ok: false, reason: 'read_link_invalid' }, t);

@@ -25,7 +25,7 @@ test('seed creates users, one group with all of them, rooms, and valid socket to
     assert.deepEqual(seed.rooms[2]!.members.slice(0, 3), [100, 101, 102]);
     assert.equal(seed.rooms[2]!.members[20], 0, 'wraps around');
     const tokens = new SocketTokens(loadOrCreateSecret(dataDir, ''), 60_000);
-    for (const u of seed.users) assert.equal(tokens.verify(u.socket_token), u.id);
+    for (const u of seed.users) assert.equal(tokens.verify(u.socket_token)?.userId, u.id);
 
     const store = await createStore({ dataDir });
     try {

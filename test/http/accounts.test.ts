@@ -86,7 +86,7 @@ describe('accounts over HTTP', () => {
   test('socket tokens need a session', async () => {
     assert.equal((await server.request('POST', '/api/socket-token')).status, 401);
     const u = await server.signup('Sock');
-    assert.match(u.socketToken, /^v1\./);
+    assert.match(u.socketToken, /^v2\./);
   });
 
   test('health, readiness, OpenAPI and unknown routes', async () => {

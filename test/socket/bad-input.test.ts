@@ -215,8 +215,8 @@ describe('bad input on the socket', () => {
     const forged = new SocketTokens('another-secret-entirely-0123456789abcdef', 60_000);
     const cases: Array<[string, string | undefined]> = [
       ['missing', undefined],
-      ['expired', past.mint(owner.user.id).token],
-      ['forged', forged.mint(owner.user.id).token],
+      ['expired', past.mint(owner.user.id, 'S1').token],
+      ['forged', forged.mint(owner.user.id, 'S1').token],
       ['tampered', owner.socketToken.replace(/\.[^.]+$/, '.AAAA')],
     ];
     for (const [name, token] of cases) {
@@ -233,7 +233,7 @@ describe('bad input on the socket', () => {
       assert.deepEqual(await poll.json(), { status: 403 }, name);
     }
     // The same secret and a current time are accepted: "expired" above was refused for its age alone.
-    const fresh = await RawClient.connect(server.wsUrl, current.mint(owner.user.id).token);
+    const fresh = await RawClient.connect(server.wsUrl, current.mint(owner.user.id, 'S1').token);
     clients.push(fresh);
     await untouched();
   });

@@ -9,7 +9,7 @@ import type { OpenedStore } from './store-contract.ts';
 const T0 = 1_700_000_000_000;
 
 function user(key: string): UserWithPassword {
-  return { id: `u-${key}`, email: `${key}@example.com`, name: `User ${key}`, password_hash: 'x', created_at: T0 };
+  return { id: `u-${key}`, email: `${key}@example.com`, name: `User ${key}`, password_hash: 'x', created_at: T0, email_verified: true, language: null };
 }
 
 function announcement(n: number, over: Partial<Announcement> = {}): Announcement {

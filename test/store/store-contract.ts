@@ -15,7 +15,7 @@ export interface OpenedStore {
 const T0 = 1_700_000_000_000;
 
 function newUser(key: string): UserWithPassword {
-  return { id: `u-${key}`, email: `${key}@example.com`, name: `User ${key}`, password_hash: `scrypt$${key}`, created_at: T0 };
+  return { id: `u-${key}`, email: `${key}@example.com`, name: `User ${key}`, password_hash: `scrypt$${key}`, created_at: T0, email_verified: true, language: null };
 }
 
 function newGroup(key: string, ownerId: string): Group {
@@ -129,7 +129,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         const alice = newUser('alice');
         await store.users.create(alice);
         await store.sessions.create({ token_hash: 'h1', user_id: alice.id, created_at: T0, expires_at: T0 + 1000 });
-        assert.deepEqual(await store.sessions.findUser('h1', T0 + 999), withoutPassword(alice));
+        assert.deepEqual(await store.sessions.findUser('h1', T0 + 999), { user: withoutPassword(alice), session_id: 'h1', last_used_at: T0 });
         assert.equal(await store.sessions.findUser('h1', T0 + 1000), undefined);
         assert.equal(await store.sessions.findUser('nope', T0), undefined);
       });

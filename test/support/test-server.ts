@@ -9,7 +9,7 @@ import type { Store } from '../../src/domain/store.ts';
 import type { Bus } from '../../src/pubsub/bus.ts';
 
 export interface TestUser {
-  user: { id: string; email: string; name: string };
+  user: { id: string; email: string; name: string; email_verified?: boolean };
   token: string;
   socketToken: string;
 }
@@ -22,6 +22,8 @@ export interface TestServer {
   /** JSON request; returns status and parsed body. Throws nothing on 4xx. */
   request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   signup(name: string): Promise<TestUser>;
+  /** (startTestServer only) sign-up without opening the verification link. */
+  signupUnverified?(name: string): Promise<TestUser>;
   createGroup(owner: TestUser, name?: string): Promise<{ id: string; slug: string }>;
   createRoom(owner: TestUser, groupId: string, name?: string): Promise<{ id: string }>;
   /** Owner invites, member accepts. */
@@ -44,9 +46,18 @@ export async function startTestServer(opts: { env?: Record<string, string>; stor
   const url = await app.listen();
   const wsUrl = url.replace(/^http/, 'ws');
 
+  const client = apiClient(url);
   return {
     app, url, wsUrl, dataDir,
-    ...apiClient(url),
+    ...client,
+    /** Signs up and marks the address verified in the store, as an account that opened its link
+     *  (the link itself is tested in test/accounts/); `signupUnverified` leaves it as sign-up does. */
+    async signup(name) {
+      const user = await client.signup(name);
+      await app.store.users.markEmailVerified(user.user.id, user.user.email, Date.now());
+      return { ...user, user: { ...user.user, email_verified: true } };
+    },
+    signupUnverified: client.signup,
     async stop() {
       await app.close();
       if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });

@@ -53,7 +53,7 @@ describe('LongPollTransport', () => {
   }
 
   async function openSession(): Promise<{ socketToken: string; session: string; peer: Peer }> {
-    const socketToken = encodeURIComponent(tokens.mint('U1').token);
+    const socketToken = encodeURIComponent(tokens.mint('U1', 'S1').token);
     const opened = await get(`token=${socketToken}&vsn=2.0.0&`);
     assert.equal(opened.status, 410, 'phoenix.js reads 410 + token as "opened"');
     assert.match(opened.token!, /^lp1\.[\w-]{32}$/);
@@ -63,14 +63,14 @@ describe('LongPollTransport', () => {
   test('a GET without a valid socket token answers status 403', async () => {
     assert.equal((await get('vsn=2.0.0')).status, 403, 'missing');
     assert.equal((await get('token=v1.U1.99999999999999.forged&vsn=2.0.0')).status, 403, 'forged');
-    const expired = new SocketTokens('s'.repeat(40), 1, () => time.now() - 10).mint('U1').token;
+    const expired = new SocketTokens('s'.repeat(40), 1, () => time.now() - 10).mint('U1', 'S1').token;
     assert.equal((await get(`token=${encodeURIComponent(expired)}&vsn=2.0.0`)).status, 403, 'expired');
-    assert.equal((await get(`token=${encodeURIComponent(tokens.mint('U1').token)}&vsn=1.0.0`)).status, 403, 'wrong vsn');
+    assert.equal((await get(`token=${encodeURIComponent(tokens.mint('U1', 'S1').token)}&vsn=1.0.0`)).status, 403, 'wrong vsn');
     assert.equal(peers.length, 0);
   });
 
   test('the socket token may come in the X-Phoenix-AuthToken header', async () => {
-    const opened = await get('vsn=2.0.0&', { 'x-phoenix-authtoken': tokens.mint('U-header').token });
+    const opened = await get('vsn=2.0.0&', { 'x-phoenix-authtoken': tokens.mint('U-header', 'S1').token });
     assert.equal(opened.status, 410);
     assert.equal(peers[0]!.userId, 'U-header');
   });

@@ -72,18 +72,18 @@ describe('WebSocketTransport', () => {
   }
 
   async function open(): Promise<{ ws: WebSocket; server: Accepted }> {
-    const ws = new WebSocket(`${base}?token=${encodeURIComponent(tokens.mint('U1').token)}&vsn=2.0.0`);
+    const ws = new WebSocket(`${base}?token=${encodeURIComponent(tokens.mint('U1', 'S1').token)}&vsn=2.0.0`);
     await once(ws, 'open');
     return { ws, server: accepted.at(-1)! };
   }
 
   test('refuses before upgrading: 400 without vsn 2.0.0, 403 without a valid token', async () => {
-    const good = encodeURIComponent(tokens.mint('U1').token);
+    const good = encodeURIComponent(tokens.mint('U1', 'S1').token);
     assert.equal(await attempt(`${base}?token=${good}`), 400);
     assert.equal(await attempt(`${base}?token=${good}&vsn=1.0.0`), 400);
     assert.equal(await attempt(`${base}?vsn=2.0.0`), 403, 'missing');
     assert.equal(await attempt(`${base}?token=v1.U1.1.AAAA&vsn=2.0.0`), 403, 'forged');
-    const expired = new SocketTokens('s'.repeat(40), 1, () => time.now() - 10).mint('U1').token;
+    const expired = new SocketTokens('s'.repeat(40), 1, () => time.now() - 10).mint('U1', 'S1').token;
     assert.equal(await attempt(`${base}?token=${encodeURIComponent(expired)}&vsn=2.0.0`), 403, 'expired');
     assert.equal(await attempt(`${base}?token=${good}&vsn=2.0.0`), 101);
   });
@@ -93,7 +93,7 @@ describe('WebSocketTransport', () => {
   });
 
   test('the phoenix.js authToken subprotocol authenticates, and "phoenix" is echoed', async () => {
-    const token = tokens.mint('U-sub').token;
+    const token = tokens.mint('U-sub', 'S1').token;
     // phoenix.js: btoa(token) without "=" (standard alphabet, not base64url)
     const encoded = Buffer.from(token).toString('base64').replace(/=/g, '');
     const ws = new WebSocket(`${base}?vsn=2.0.0`, ['phoenix', `base64url.bearer.phx.${encoded}`]);
@@ -185,7 +185,7 @@ describe('WebSocketTransport', () => {
     other.attach(httpServer);
     httpServer.listen(0, '127.0.0.1');
     await once(httpServer, 'listening');
-    const ws = new WebSocket(`ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/socket/websocket?vsn=2.0.0&token=${encodeURIComponent(tokens.mint('U').token)}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/socket/websocket?vsn=2.0.0&token=${encodeURIComponent(tokens.mint('U', 'S1').token)}`);
     await once(ws, 'open');
     const closing = once(ws, 'close');
     await other.close();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../domain/app-error.ts';
 import type { BulkRepository } from '../../domain/store.ts';
-import type { Membership, UserWithPassword } from '../../domain/types.ts';
+import type { Membership, NewSession, NewUser } from '../../domain/types.ts';
 import { MEMBERSHIP_COLUMNS } from './group-repository.ts';
 import { insertInChunks } from './insert-in-chunks.ts';
 import type { StoreDatabase } from './kysely-store.ts';
@@ -21,7 +21,7 @@ export class KyselyBulkRepository implements BulkRepository {
     this.maxParameters = database.maxParameters;
   }
 
-  async insertUsers(users: UserWithPassword[], memberships: Membership[]): Promise<void> {
+  async insertUsers(users: NewUser[], memberships: Membership[]): Promise<void> {
     const userRows = users.map(toUserRow);
     const membershipRows = memberships.map((m) => pick(m, MEMBERSHIP_COLUMNS));
     try {
@@ -33,5 +33,13 @@ export class KyselyBulkRepository implements BulkRepository {
       if (isUniqueViolation(error, UNIQUE_KEYS.userEmail)) throw new AppError('email_taken');
       throw error;
     }
+  }
+
+  async insertSessions(sessions: NewSession[]): Promise<void> {
+    const rows = sessions.map((s) => ({
+      id: s.id ?? s.token_hash.slice(0, 22), token_hash: s.token_hash, user_id: s.user_id, created_at: s.created_at, expires_at: s.expires_at,
+      last_used_at: s.last_used_at ?? s.created_at, user_agent: s.user_agent ?? null,
+    }));
+    await this.db.transaction().execute((trx) => insertInChunks(trx, 'sessions', rows, this.maxParameters));
   }
 }

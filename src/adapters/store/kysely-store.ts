@@ -1,6 +1,8 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { QueryListener, QueryTimer } from './query-timer.ts';
 import type { Store } from '../../domain/store.ts';
+import { KyselyAccountDataRepository } from './account-data-repository.ts';
+import { KyselyAccountTokenRepository } from './account-token-repository.ts';
 import { KyselyAnnouncementRepository } from './announcement-repository-kysely.ts';
 import { AttachmentBlobStorage } from './attachment-blob-storage.ts';
 import { KyselyBulkRepository } from './bulk-repository.ts';
@@ -40,6 +42,8 @@ export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly users: KyselyUserRepository;
   readonly sessions: KyselySessionRepository;
+  readonly accountTokens: KyselyAccountTokenRepository;
+  readonly accountData: KyselyAccountDataRepository;
   readonly groups: KyselyGroupRepository;
   readonly invites: KyselyInviteRepository;
   readonly rooms: KyselyRoomRepository;
@@ -64,6 +68,8 @@ export class KyselyStore implements Store {
     this.dialect = database.dialect;
     this.users = new KyselyUserRepository(db);
     this.sessions = new KyselySessionRepository(db);
+    this.accountTokens = new KyselyAccountTokenRepository(db);
+    this.accountData = new KyselyAccountDataRepository(db);
     this.groups = new KyselyGroupRepository(db);
     this.invites = new KyselyInviteRepository(db);
     this.rooms = new KyselyRoomRepository(db);

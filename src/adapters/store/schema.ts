@@ -14,6 +14,7 @@ import type { MailingListTables } from './mailing-list-tables.ts';
 export interface Database extends MailingListTables {
   users: UsersTable;
   sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
   groups: GroupsTable;
   memberships: MembershipsTable;
   subgroups: SubgroupsTable;
@@ -48,6 +49,12 @@ export interface UsersTable {
   name: string;
   password_hash: string;
   created_at: number;
+  /** 0008-accounts: when the address was proved; null until then */
+  email_verified_at: number | null;
+  /** 0008-accounts: 'ja' | 'en' | null */
+  language: string | null;
+  /** 0008-accounts: set when the person left; the row stays, anonymized, for what others need */
+  deleted_at: number | null;
 }
 
 export interface SessionsTable {
@@ -55,6 +62,21 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /** 0008-accounts */
+  id: string;
+  last_used_at: number;
+  user_agent: string | null;
+}
+
+/** 0008-accounts: single-use mailed links (verification, address change, password reset). */
+export interface AccountTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: 'verify_email' | 'change_email' | 'reset_password';
+  email: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
 }
 
 export interface GroupsTable {

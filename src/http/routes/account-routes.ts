@@ -1,16 +1,30 @@
 import { Type } from '@sinclair/typebox';
 import { LIMITS } from '../../config/limits.ts';
-import { Email, Name, Password, UnreadSchema, UserSchema, errors } from '../schemas.ts';
+import { Email, LanguageSchema, Name, Password, Timestamp, UnreadSchema, UserSchema, errors } from '../schemas.ts';
 import type { Api, RouteDeps } from '../route-deps.ts';
 
 const SignedIn = Type.Object({ user: UserSchema, token: Type.String({ description: 'session token: send as Authorization: Bearer' }) });
+const LinkToken = Type.String({ minLength: 1, maxLength: 128, description: 'the token of the mailed link (after #/verify-email/ or #/reset-password/)' });
+const SessionSchema = Type.Object({
+  id: Type.String(), created_at: Timestamp, last_used_at: Timestamp, expires_at: Timestamp,
+  user_agent: Type.Union([Type.String(), Type.Null()]), current: Type.Boolean({ description: 'the session of this request' }),
+});
+const Accepted = Type.Object({ status: Type.Literal('accepted') });
 
-/** Sign up, sign in, sign out, who am I, socket tokens. */
+/** Sign up, sign in, sign out, who am I, socket tokens; verification, reset, profile, sessions, leaving, export. */
 export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): void {
+  const client = (request: { headers: Record<string, string | string[] | undefined> }) => {
+    const ua = request.headers['user-agent'];
+    return { userAgent: typeof ua === 'string' ? ua : undefined };
+  };
+
   app.post('/api/signup', {
-    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Password, name: Name }), response: { 201: SignedIn, ...errors(409) } },
+    schema: {
+      tags: ['accounts'], description: 'Creates the account and mails a verification link to the address (valid 24 h).',
+      body: Type.Object({ email: Email, password: Password, name: Name, language: Type.Optional(LanguageSchema) }), response: { 201: SignedIn, ...errors(409) },
+    },
   }, async (request, reply) => {
-    const signed = await accounts.signup(request.body);
+    const signed = await accounts.signup(request.body, client(request));
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return reply.status(201).send(signed);
   });
@@ -18,12 +32,12 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
   app.post('/api/login', {
     schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 200: SignedIn, ...errors() } },
   }, async (request, reply) => {
-    const signed = await accounts.login(request.body.email, request.body.password);
+    const signed = await accounts.login(request.body.email, request.body.password, client(request));
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return signed;
   });
 
-  app.post('/api/logout', { schema: { tags: ['accounts'], response: { 204: Type.Null(), ...errors() } } }, async (request, reply) => {
+  app.post('/api/logout', { schema: { tags: ['accounts'], description: 'Ends this session and closes the sockets opened with it.', response: { 204: Type.Null(), ...errors() } } }, async (request, reply) => {
     await auth.requireUser(request);
     await accounts.logout(request.renrakuToken!);
     auth.clearSessionCookie(reply);
@@ -34,15 +48,121 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
     return { user: await auth.requireUser(request) };
   });
 
+  app.patch('/api/me', {
+    schema: {
+      tags: ['accounts'], body: Type.Object({ name: Type.Optional(Name), language: Type.Optional(Type.Union([LanguageSchema, Type.Null()])) }, { minProperties: 1 }),
+      response: { 200: Type.Object({ user: UserSchema }), ...errors() },
+    },
+  }, async (request) => {
+    const user = await auth.requireUser(request);
+    return { user: await accounts.updateProfile(user.id, request.body) };
+  });
+
+  app.put('/api/me/password', {
+    schema: {
+      tags: ['accounts'], description: 'Changes the password; every other session ends and its sockets close.',
+      body: Type.Object({ current: Type.String({ maxLength: LIMITS.maxPasswordLength }), password: Password }), response: { 204: Type.Null(), ...errors(403) },
+    },
+  }, async (request, reply) => {
+    await accounts.changePassword(await auth.requireSession(request), request.body.current, request.body.password);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/me/email', {
+    schema: {
+      tags: ['accounts'], description: 'Mails a link to the new address; it becomes the account’s address when that link is opened, and the old address is told.',
+      body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }),
+      response: { 202: Type.Object({ pending_email: Type.String() }), ...errors(403, 409) },
+    },
+  }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    return reply.status(202).send(await accounts.requestEmailChange(user, request.body.email, request.body.password));
+  });
+
+  app.post('/api/me/verification', {
+    schema: { tags: ['accounts'], description: 'Mails a new verification link (older ones stop working).', response: { 202: Accepted, ...errors(409, 429) } },
+  }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    await accounts.resendVerification(user);
+    return reply.status(202).send({ status: 'accepted' as const });
+  });
+
+  app.post('/api/email-verification/confirm', {
+    schema: {
+      tags: ['accounts'], description: 'Opens a verification or address-change link: no session needed (the link is the proof).',
+      body: Type.Object({ token: LinkToken }), response: { 200: Type.Object({ user: UserSchema }), ...errors(400, 409, 410) },
+    },
+  }, async (request) => {
+    return { user: await accounts.confirmEmail(request.body.token) };
+  });
+
+  app.post('/api/password-reset', {
+    schema: {
+      tags: ['accounts'], description: 'Always 202 with the same body, whether or not the account exists; the link (valid 1 h, single use) is mailed when it does.',
+      body: Type.Object({ email: Email }), response: { 202: Accepted, ...errors(429) },
+    },
+  }, async (request, reply) => {
+    accounts.requestPasswordReset(request.body.email);
+    return reply.status(202).send({ status: 'accepted' as const });
+  });
+
+  app.post('/api/password-reset/confirm', {
+    schema: {
+      tags: ['accounts'], description: 'Sets the password of a reset link; every session of the account ends and its sockets close on every node.',
+      body: Type.Object({ token: LinkToken, password: Password }), response: { 204: Type.Null(), ...errors(400, 410) },
+    },
+  }, async (request, reply) => {
+    await accounts.confirmPasswordReset(request.body.token, request.body.password);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/me/sessions', { schema: { tags: ['accounts'], response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }), ...errors() } } }, async (request) => {
+    const { user, session_id } = await auth.requireSession(request);
+    return { sessions: await accounts.listSessions(user.id, session_id) };
+  });
+
+  app.delete('/api/me/sessions/:id', {
+    schema: {
+      tags: ['accounts'], description: 'Ends one of your sessions: its sockets close and its socket tokens are refused.',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 204: Type.Null(), ...errors(404) },
+    },
+  }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    await accounts.revokeSession(user.id, request.params.id);
+    if (request.params.id === request.renrakuSessionId) auth.clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  app.delete('/api/me', {
+    schema: {
+      tags: ['accounts'], description: 'Leaves the service (docs/privacy.md): personal data is erased; messages and answers stay under “Former member”. The only owner of a group must hand it over first.',
+      body: Type.Object({ password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 204: Type.Null(), ...errors(403, 409) },
+    },
+  }, async (request, reply) => {
+    const user = await auth.requireUser(request);
+    await accounts.deleteAccount(user, request.body.password);
+    auth.clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/me/export', {
+    schema: { tags: ['accounts'], description: 'Everything stored about you, as one JSON document (APPI disclosure, GDPR Art. 15/20).', response: { ...errors() } },
+  }, async (request, reply) => {
+    const { user, session_id } = await auth.requireSession(request);
+    const data = await accounts.exportData(user, session_id);
+    reply.header('content-disposition', 'attachment; filename="renraku-export.json"');
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+  });
+
   app.get('/api/me/unread', { schema: { tags: ['talk'], response: { 200: Type.Object({ rooms: Type.Array(UnreadSchema) }), ...errors() } } }, async (request) => {
     const user = await auth.requireUser(request);
     return { rooms: await talk.unread(user.id) };
   });
 
   app.post('/api/socket-token', {
-    schema: { tags: ['accounts'], description: 'A short-lived signed token for /socket (params.token or phoenix.js authToken).', response: { 200: Type.Object({ token: Type.String(), expires_at: Type.Number() }), ...errors() } },
+    schema: { tags: ['accounts'], description: 'A short-lived signed token for /socket (params.token or phoenix.js authToken); refused once this session ends.', response: { 200: Type.Object({ token: Type.String(), expires_at: Type.Number() }), ...errors() } },
   }, async (request) => {
-    const user = await auth.requireUser(request);
-    return accounts.socketToken(user.id);
+    const { user, session_id } = await auth.requireSession(request);
+    return accounts.socketToken(user.id, session_id);
   });
 }

@@ -108,12 +108,15 @@ export class MailJoins {
     if (request.status === 'rejected') throw new AppError('mail_join_closed');
     if (request.status !== 'unconfirmed') return this.view(request, group);
     if (request.created_at + JOIN_LINK_TTL_MS <= clock.now()) throw new AppError('mail_join_link_expired');
-    let userId = (await store.users.findByEmail(request.address))?.id;
+    const account = await store.users.findByEmail(request.address);
+    let userId = account?.id;
+    const now = clock.now();
+    // The confirmation link went to the address: opening it proves the address, as a verification link does.
+    if (account && !account.email_verified) await store.users.markEmailVerified(account.id, account.email, now);
     if (userId === undefined) {
       if (input.name === undefined || input.password === undefined) throw new AppError('mail_join_account_required');
-      userId = (await this.deps.accounts.signup({ email: request.address, name: input.name, password: input.password })).user.id;
+      userId = (await this.deps.accounts.signup({ email: request.address, name: input.name, password: input.password, addressProved: true })).user.id;
     }
-    const now = clock.now();
     const direct = await store.feedback.joinsDirectly(group.id);
     const moved = await store.feedback.moveJoinRequest(request.id, ['unconfirmed'], { status: direct ? 'joined' : 'pending', user_id: userId, confirmed_at: now, ...(direct ? { decided_at: now } : {}) });
     if (moved === undefined) return this.view((await store.feedback.findJoinRequest(request.id)) ?? request, group);

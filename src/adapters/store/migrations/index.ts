@@ -6,6 +6,7 @@ import { announcements } from './0004-announcements.ts';
 import { mailingList } from './0005-mailing-list.ts';
 import { mailFeedback } from './0006-mail-feedback.ts';
 import { attachmentBlobs } from './0007-attachment-blobs.ts';
+import { accounts, ACCOUNTS_MIGRATION_NOTE } from './0008-accounts.ts';
 
 /**
  * Every migration, in the order it runs (Kysely orders by name, so names start with a
@@ -20,8 +21,14 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0005-mailing-list': mailingList,
   '0006-mail-feedback': mailFeedback,
   '0007-attachment-blobs': attachmentBlobs,
+  '0008-accounts': accounts,
 });
 
 export const migrationProvider: MigrationProvider = Object.freeze({
   getMigrations: async (): Promise<Record<string, Migration>> => ({ ...MIGRATIONS }),
+});
+
+/** What an operator must be told when a migration runs (printed by `renraku migrate`, logged at start). */
+export const MIGRATION_NOTES: Readonly<Record<string, string>> = Object.freeze({
+  '0008-accounts': ACCOUNTS_MIGRATION_NOTE,
 });
