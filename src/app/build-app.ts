@@ -19,7 +19,7 @@ import { SocketTokens } from '../domain/socket-token.ts';
 import type { Store } from '../domain/store.ts';
 import { TalkService } from '../domain/talk-service.ts';
 import { createAuth } from '../http/auth.ts';
-import { registerErrorHandler } from '../http/error-handler.ts';
+import { httpErrorOptions, registerErrorHandler } from '../http/error-handler.ts';
 import { createValidatorCompiler } from '../http/validator.ts';
 import type { Api, RouteDeps } from '../http/route-deps.ts';
 import { accountRoutes } from '../http/routes/account-routes.ts';
@@ -155,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
     loggerInstance: logger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
     trustProxy: false,
+    ...httpErrorOptions,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
   http.setValidatorCompiler(createValidatorCompiler());
   // A POST without a body (e.g. `POST /api/groups/:id/invites`) means "no options": validate it as {}.
