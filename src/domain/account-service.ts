@@ -6,7 +6,7 @@ import type { IdGenerator } from './ids.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { SocketTokens } from './socket-token.ts';
 import type { Store } from './store.ts';
-import { hasForbiddenCharacters } from './text.ts';
+import { checkName } from './text.ts';
 import type { User } from './types.ts';
 
 export interface SignedIn {
@@ -33,10 +33,7 @@ export class AccountService {
   }
 
   async signup(input: { email: string; password: string; name: string }): Promise<SignedIn> {
-    const name = input.name.trim();
-    if (name === '' || hasForbiddenCharacters(name)) {
-      throw new AppError('validation_failed', 'name must be non-empty text without control characters', { field: 'name' });
-    }
+    const name = checkName(input.name);
     const password_hash = await hashPassword(input.password);
     const user = await this.store.users.create({
       id: this.ids.next(),
