@@ -46,7 +46,7 @@ export function frameworkAnswer(err: { code?: string; statusCode?: number; messa
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return { code: 'url_too_long' };
   }
-  if (err instanceof SyntaxError && err.statusCode === 400) return { code: 'invalid_json' };
+  if (err.statusCode === 400 && err instanceof SyntaxError) return { code: 'invalid_json' };
   const status = err.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
   if (status === 403 || status === 404) return { code: 'not_found' };
