@@ -58,30 +58,33 @@ export function frameworkAnswer(err: { code?: string; statusCode?: number; messa
 }
 
 /**
- * Fastify options that answer what never reaches a route's error handler: `frameworkErrors`
- * (a bad percent escape or an over-long parameter, found while routing) and
- * `clientErrorHandler` (Node's HTTP parser refused the bytes: oversized headers, broken
- * HTTP, a timeout). Both answer `{error, code, message}` with a declared code.
+ * Fastify options that answer what never reaches a route's error handler, nor its hooks:
+ * `frameworkErrors` (a bad percent escape or an over-long parameter, found while routing) and
+ * `clientErrorHandler` (Node's HTTP parser refused the bytes: oversized headers, broken HTTP, a
+ * timeout). Both answer `{error, code, message}` with a declared code and `headers`.
  */
-export const httpErrorOptions = {
-  frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-    const answer = frameworkAnswer(err) ?? { code: 'bad_request' };
-    reply.status(ERROR_CODES[answer.code].status).send(errorBody(answer.code, answer.message, answer.details));
-  },
-  clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Duplex): void {
-    // A reset or already destroyed socket has nobody to answer.
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
-    this.log.debug({ err }, 'http: client error');
-    const status = ERROR_CODES[code].status;
-    const body = JSON.stringify(errorBody(code));
-    if (socket.writable) {
-      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n`
-        + `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    }
-    socket.destroy(err);
-  },
-};
+export function httpErrorOptions(headers: Readonly<Record<string, string>>) {
+  const rawHeaders = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return {
+    frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+      const answer = frameworkAnswer(err) ?? { code: 'bad_request' };
+      reply.headers(headers).status(ERROR_CODES[answer.code].status).send(errorBody(answer.code, answer.message, answer.details));
+    },
+    clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Duplex): void {
+      // A reset or already destroyed socket has nobody to answer.
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'bad_request';
+      this.log.debug({ err }, 'http: client error');
+      const status = ERROR_CODES[code].status;
+      const body = JSON.stringify(errorBody(code));
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n`
+          + `${rawHeaders}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      }
+      socket.destroy(err);
+    },
+  };
+}
 
 /**
  * Maps every failure to `{error, code, message}` with the code's declared status: AppError as

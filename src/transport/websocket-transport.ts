@@ -373,7 +373,7 @@ function toBuffer(data: RawData): Buffer {
 /** A plain HTTP answer on the raw socket: no upgrade happens. */
 function refuse(socket: Duplex, status: number, body: string): void {
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
