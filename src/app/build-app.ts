@@ -21,7 +21,8 @@ import { SocketTokens } from '../domain/socket-token.ts';
 import type { Store } from '../domain/store.ts';
 import { TalkService } from '../domain/talk-service.ts';
 import { createAuth } from '../http/auth.ts';
-import { registerErrorHandler } from '../http/error-handler.ts';
+import { httpErrorOptions, registerErrorHandler } from '../http/error-handler.ts';
+import { registerSecurityHeaders, securityHeaders } from '../http/security-headers.ts';
 import { createValidatorCompiler } from '../http/validator.ts';
 import type { Api, RouteDeps } from '../http/route-deps.ts';
 import { accountRoutes } from '../http/routes/account-routes.ts';
@@ -161,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
     loggerInstance: logger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
     trustProxy: false,
+    ...httpErrorOptions(securityHeaders(config.publicUrl)),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
   http.setValidatorCompiler(createValidatorCompiler());
   // A POST without a body (e.g. `POST /api/groups/:id/invites`) means "no options": validate it as {}.
@@ -169,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   });
 
   registerErrorHandler(http);
+  registerSecurityHeaders(http, config.publicUrl);
   ops.attachHttp(http);
   await http.register(swagger, {
     openapi: {
@@ -194,7 +197,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
     const typed = api as unknown as Api;
     healthRoutes(typed, deps, () => draining);
     opsRoutes(typed, { operatorToken: config.operatorToken, metrics: ops.metrics, diag: ops.diag });
-    await homeRoutes(typed, { root: options.webRoot ?? BUILT_CLIENT_DIR });
+    await homeRoutes(typed, { root: options.webRoot ?? BUILT_CLIENT_DIR, publicUrl: config.publicUrl });
     accountRoutes(typed, deps);
     groupRoutes(typed, deps);
     inviteRoutes(typed, deps);

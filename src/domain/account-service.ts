@@ -11,7 +11,7 @@ import type { Notifier } from './notifier.ts';
 import { hashPassword, verifyPassword, UNUSABLE_PASSWORD } from './password.ts';
 import type { SocketTokens } from './socket-token.ts';
 import type { Store } from './store.ts';
-import { hasForbiddenCharacters } from './text.ts';
+import { checkName } from './text.ts';
 import type { AccountToken, AccountTokenPurpose, Authenticated, Language, SessionView, User } from './types.ts';
 
 export interface SignedIn {
@@ -66,7 +66,7 @@ export class AccountService {
 
   /** `addressProved`: the caller already had the person open a link mailed to the address (join by mail). */
   async signup(input: { email: string; password: string; name: string; language?: Language | undefined; addressProved?: boolean }, client: ClientInfo = {}): Promise<SignedIn> {
-    const name = checkedName(input.name);
+    const name = checkName(input.name);
     const email = input.email.trim();
     this.deps.checkPassword(input.password, [email, name]);
     const password_hash = await hashPassword(input.password);
@@ -126,7 +126,7 @@ export class AccountService {
 
   async updateProfile(userId: string, changes: { name?: string | undefined; language?: Language | null | undefined }): Promise<User> {
     const update: { name?: string; language?: Language | null } = {};
-    if (changes.name !== undefined) update.name = checkedName(changes.name);
+    if (changes.name !== undefined) update.name = checkName(changes.name);
     if (changes.language !== undefined) update.language = changes.language;
     const user = await this.store.users.updateProfile(userId, update);
     if (!user) throw new AppError('user_not_found');
@@ -284,13 +284,6 @@ export class AccountService {
   }
 }
 
-function checkedName(raw: string): string {
-  const name = raw.trim();
-  if (name === '' || hasForbiddenCharacters(name)) {
-    throw new AppError('validation_failed', 'name must be non-empty text without control characters', { field: 'name' });
-  }
-  return name;
-}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');

@@ -8,6 +8,11 @@ export const ERROR_CODES = {
   // request shape
   validation_failed: { status: 400, message: 'The request does not match its schema.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  url_invalid: { status: 400, message: 'The URL path has a malformed percent escape.' },
+  url_too_long: { status: 414, message: 'A segment of the URL path is too long.' },
+  headers_too_large: { status: 431, message: 'The request headers (URL included) are too large.' },
+  bad_request: { status: 400, message: 'The request is not well-formed HTTP.' },
+  request_timeout: { status: 408, message: 'The request did not arrive in time.' },
   // authentication
   unauthenticated: { status: 401, message: 'Sign in first: no valid session token was given.' },
   invalid_credentials: { status: 401, message: 'Email or password is wrong.' },
@@ -47,6 +52,7 @@ export const ERROR_CODES = {
   body_empty: { status: 422, message: 'The message body is empty.' },
   body_too_long: { status: 422, message: 'The message body is too long.' },
   invalid_characters: { status: 422, message: 'Text may not contain NUL or control characters other than tab and newline.' },
+  invalid_name: { status: 400, message: 'A name may not contain line breaks or bidirectional overrides and isolates.' },
   reply_to_invalid: { status: 422, message: 'reply_to names no message of this room.' },
   // limits
   payload_too_large: { status: 413, message: 'The request body is too large.' },

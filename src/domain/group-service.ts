@@ -5,7 +5,7 @@ import type { Clock } from './clock.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Notifier } from './notifier.ts';
 import type { Store } from './store.ts';
-import { hasForbiddenCharacters } from './text.ts';
+import { checkName } from './text.ts';
 import { topics } from './topics.ts';
 import type { Group, GroupWithRole, Invite, MemberView, Membership, Role, Room, Subgroup, SubgroupView } from './types.ts';
 
@@ -207,12 +207,4 @@ export class GroupService {
     if (!subgroup) throw new AppError('subgroup_not_found');
     return subgroup;
   }
-}
-
-function checkName(raw: string): string {
-  const name = raw.trim();
-  if (name === '' || hasForbiddenCharacters(name)) {
-    throw new AppError('validation_failed', 'name must be non-empty text without control characters', { field: 'name' });
-  }
-  return name;
 }

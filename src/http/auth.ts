@@ -26,11 +26,17 @@ export function sessionToken(request: FastifyRequest): { token: string; via: 'be
   return cookie ? { token: cookie, via: 'cookie' } : undefined;
 }
 
+/** The first well-formed value of cookie `name`; a value with a malformed percent escape is skipped (it names no session). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      // URIError: not one of our tokens, which are base64url.
+    }
   }
   return undefined;
 }

@@ -17,6 +17,8 @@ export interface LongPollBody {
   status: 200 | 204 | 400 | 403 | 410 | 413 | 500;
   token?: string;
   messages?: string[];
+  /** Why a POST ended the session (the close reason a WebSocket would carry). */
+  reason?: string;
 }
 
 export interface LongPollTransportOptions {
@@ -54,6 +56,8 @@ class LongPollSession implements Connection {
   private flushScheduled = false;
   /** Cut off for queueing too much (counted by the transport when it ends). */
   slow = false;
+  /** How the session ended, once it has. */
+  closedWith: { code: number; reason: string } | undefined = undefined;
   private readonly end: (session: LongPollSession, code: number, reason: string) => void;
 
   constructor(token: string, now: number, end: (session: LongPollSession, code: number, reason: string) => void) {
@@ -131,7 +135,9 @@ class LongPollSession implements Connection {
  * - GET with a session token: answered at once with queued frames (200), else held up to
  *   LIMITS.longPollHoldMs (200 when frames arrive, 204 when none); 410 when the session is gone.
  * - POST with a session token: NDJSON, at most LIMITS.longPollMaxLines lines, each ≤
- *   LIMITS.maxFrameBytes; `[`-lines are text frames, others base64 binary frames → 200.
+ *   LIMITS.maxFrameBytes; `[`-lines are text frames, others base64 binary frames → 200. A line
+ *   that ends the session (one a WebSocket would be closed for, e.g. 1007 unreadable) → 400
+ *   with the close reason as `reason`, and the lines after it are dropped.
  * The session token is the header `X-Phoenix-Longpoll-Token`, or the LAST `token` query value:
  * a client that authenticates with `params: {token}` sends `?token=<socket>&…&token=<session>`.
  * Session tokens are 192 random bits. A session with no poll for
@@ -242,6 +248,9 @@ export class LongPollTransport {
     for (const line of lines) {
       if (line.startsWith('[')) session.handler.receive(line, false);
       else session.handler.receive(Buffer.from(line, 'base64'), true);
+      // The line closed the session (unreadable, a flood), as it would close a WebSocket: the
+      // rest of the batch is dropped and the answer says why (phoenix.js reconnects on it).
+      if (session.closedWith) return { status: 400, reason: session.closedWith.reason };
     }
     return { status: 200 };
   }
@@ -283,6 +292,7 @@ export class LongPollTransport {
     if (session.slow) this.options.metrics?.slowClientCut();
     if (this.sessions.get(session.token) !== session) return;
     this.sessions.delete(session.token);
+    session.closedWith = { code, reason };
     session.answer({ status: 410 });
     session.handler?.closed(code, reason);
   }

@@ -3,7 +3,7 @@ import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metri
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { LIMITS } from '../config/limits.ts';
 import type { Clock, Timers } from '../domain/clock.ts';
 import type { EncodedFrame } from '../protocol/frame.ts';
@@ -26,6 +26,26 @@ export interface WebSocketTransportOptions {
   /** Slow-consumer cut-offs are counted here (operations' metrics). */
   metrics?: RealtimeMetrics;
 }
+
+/**
+ * `ws` closes on its own for invalid UTF-8 (1007) and a frame over `maxPayload` (1009), with an
+ * empty reason; this subclass, which `ws` builds for every upgrade, fills in the reason.
+ */
+class ReasonedWebSocket extends WebSocket {
+  override close(code?: number, reason?: string | Buffer): void {
+    // An echo of the peer's own close frame keeps the peer's (maybe empty) reason.
+    const echo = (this as unknown as { _closeFrameReceived: boolean })._closeFrameReceived;
+    const own = echo || code === undefined || (reason !== undefined && reason.length > 0) ? undefined : OWN_CLOSE_REASONS[code];
+    super.close(code, own ?? reason);
+  }
+}
+
+/** The reasons for the closes `ws` makes itself (and 1002 for a frame breaking RFC 6455). */
+const OWN_CLOSE_REASONS: Record<number, string> = {
+  1002: 'invalid WebSocket frame',
+  [CLOSE_CODES.invalidFrame]: 'invalid UTF-8 in a text frame',
+  [CLOSE_CODES.messageTooBig]: `frame over ${LIMITS.maxFrameBytes} bytes`,
+};
 
 /** The part of `ws`'s Sender this transport checks; @types/ws leaves it out. */
 interface SenderInternals {
@@ -147,7 +167,8 @@ class WebSocketConnection implements Connection {
  *   subprotocol, which wins) is missing, expired or forged;
  * - subprotocol `phoenix` is selected and echoed when offered; compression is off (per-message
  *   deflate fragments memory and costs CPU on every broadcast);
- * - frames over LIMITS.maxFrameBytes are refused by `ws` with close 1009, invalid UTF-8 with 1007;
+ * - frames over LIMITS.maxFrameBytes are refused by `ws` with close 1009, invalid UTF-8 with 1007,
+ *   each with a reason (ReasonedWebSocket);
  * - one sweep timer for all connections closes those silent for LIMITS.idleTimeoutMs (4408);
  * - after each send, a socket with more than LIMITS.maxBufferedBytes unsent (queued for this
  *   turn's write included) is a slow consumer and is terminated without a close frame
@@ -191,6 +212,7 @@ export class WebSocketTransport {
       maxPayload: LIMITS.maxFrameBytes,
       perMessageDeflate: false,
       clientTracking: false,
+      WebSocket: ReasonedWebSocket,
       handleProtocols: (protocols) => (protocols.has('phoenix') ? 'phoenix' : false),
     });
   }
@@ -351,7 +373,7 @@ function toBuffer(data: RawData): Buffer {
 /** A plain HTTP answer on the raw socket: no upgrade happens. */
 function refuse(socket: Duplex, status: number, body: string): void {
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -156,7 +156,29 @@ describe('bad input on the socket', () => {
   test('a frame over the size limit closes the socket with 1009', async () => {
     const { client, joinRef } = await inRoom();
     client.send([joinRef, client.ref(), roomTopic, 'msg:new', { body: 'x'.repeat(LIMITS.maxFrameBytes) }]);
-    assert.equal((await client.closed).code, 1009);
+    assert.deepEqual(await client.closed, { code: 1009, reason: `frame over ${LIMITS.maxFrameBytes} bytes` });
+    await untouched();
+  });
+
+  test('invalid UTF-8 in a text frame closes the socket with 1007, saying so', async () => {
+    const client = await connect();
+    client.ws.send(Buffer.from([0x5b, 0xff, 0xfe, 0x5d]), { binary: false });
+    assert.deepEqual(await client.closed, { code: 1007, reason: 'invalid UTF-8 in a text frame' });
+    await untouched();
+  });
+
+  test('LongPoll: a POST line that is not a frame answers 400 with the reason, as the WebSocket closes with 1007', async () => {
+    const opened = await (await fetch(`${server.url}/socket/longpoll?token=${encodeURIComponent(owner.socketToken)}&vsn=2.0.0`)).json() as { status: number; token: string };
+    assert.equal(opened.status, 410);
+    const post = async (body: string) => {
+      const res = await fetch(`${server.url}/socket/longpoll`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', 'x-phoenix-longpoll-token': opened.token } });
+      assert.equal(res.status, 200, 'the HTTP status is always 200');
+      return res.json();
+    };
+    assert.deepEqual(await post('[null,"1","phoenix","heartbeat",{}]'), { status: 200 });
+    assert.deepEqual(await post('[null,"2","phoenix","heartbeat",{}]\n["1","1","room:x","phx_join",{\n[null,"3","phoenix","heartbeat",{}]'), { status: 400, reason: 'frame is not valid JSON' });
+    const poll = await (await fetch(`${server.url}/socket/longpoll`, { headers: { 'x-phoenix-longpoll-token': opened.token } })).json() as { status: number };
+    assert.equal(poll.status, 410, 'the session ended, as the WebSocket would have closed');
     await untouched();
   });
 

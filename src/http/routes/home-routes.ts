@@ -7,8 +7,16 @@ import type { Api } from '../route-deps.ts';
 /** Where `npm run build:web` (and `npm install`, through `prepare`) puts the web client. */
 export const BUILT_CLIENT_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
-/** The page's policy: our own scripts and styles only (nothing inline), sockets to us. */
-export const CLIENT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/**
+ * The page's policy: our own scripts and styles only (nothing inline), requests and sockets to
+ * us only. `'self'` covers same-origin sockets in current browsers; the public origin's ws(s)
+ * URL is named too for browsers that read `'self'` as http(s) only.
+ */
+export function clientCsp(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  const sockets = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
+  return `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ${sockets}; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+}
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -22,11 +30,12 @@ const NOT_BUILT = `<!doctype html>
 
 /**
  * The web client at `/`. `index.html` is read once at start and sent with `no-cache` and the
- * CSP; the hashed files under `/assets/` are immutable and cached for a year (a new build has
- * new names). The client routes with `/#/…`, so no fallback route is needed. Without a build,
- * `/` says how to make one (503) instead of failing to start.
+ * CSP (nosniff, as on every answer, comes from security-headers.ts); the hashed files under
+ * `/assets/` are immutable and cached for a year (a new build has new names). The client routes
+ * with `/#/…`, so no fallback route is needed. Without a build, `/` says how to make one (503)
+ * instead of failing to start.
  */
-export async function homeRoutes(app: Api, web: { root: string }): Promise<void> {
+export async function homeRoutes(app: Api, web: { root: string; publicUrl: string }): Promise<void> {
   const indexPath = join(web.root, 'index.html');
   if (!existsSync(indexPath)) {
     app.log.warn({ root: web.root }, 'web client not built: run `npm run build:web`');
@@ -36,6 +45,7 @@ export async function homeRoutes(app: Api, web: { root: string }): Promise<void>
     return;
   }
   const page = readFileSync(indexPath);
+  const csp = clientCsp(web.publicUrl);
   await app.register(fastifyStatic, {
     root: join(web.root, 'assets'),
     prefix: '/assets/',
@@ -43,14 +53,12 @@ export async function homeRoutes(app: Api, web: { root: string }): Promise<void>
     index: false,
     immutable: true,
     maxAge: '365d',
-    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
   });
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .header('content-security-policy', CLIENT_CSP)
-      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', csp)
       .header('referrer-policy', 'same-origin')
       .send(page);
   });
