@@ -2,7 +2,7 @@ import { LIMITS } from '../config/limits.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { HEADER_NAME, MANAGED_HEADERS } from './mail-message.ts';
-import type { MailEnqueuer, OutgoingMail } from './outgoing-mail.ts';
+import type { MailEnqueuer, MailPreparer, OutgoingMail } from './outgoing-mail.ts';
 import type { NewOutboxRow, OutboxRepository } from './outbox-repository.ts';
 
 export interface OutboxOptions {
@@ -28,7 +28,7 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
  * message twice from here. Malformed mail is a bug in the caller: it throws, naming the mail
  * and what is allowed, and nothing of the batch is stored.
  */
-export class Outbox implements MailEnqueuer {
+export class Outbox implements MailEnqueuer, MailPreparer {
   private readonly repository: OutboxRepository;
   private readonly ids: IdGenerator;
   private readonly clock: Clock;
@@ -46,9 +46,15 @@ export class Outbox implements MailEnqueuer {
   }
 
   async enqueue(mails: OutgoingMail[]): Promise<number> {
+    const inserted = await this.repository.enqueue(this.prepare(mails));
+    if (inserted > 0) this.onEnqueued();
+    return inserted;
+  }
+
+  prepare(mails: OutgoingMail[]): NewOutboxRow[] {
     mails.forEach(checkMail);
     const now = this.clock.now();
-    const rows = mails.map((mail): NewOutboxRow => {
+    return mails.map((mail): NewOutboxRow => {
       const id = this.ids.next();
       return {
         id,
@@ -65,9 +71,10 @@ export class Outbox implements MailEnqueuer {
         created_at: now,
       };
     });
-    const inserted = await this.repository.enqueue(rows);
-    if (inserted > 0) this.onEnqueued();
-    return inserted;
+  }
+
+  committed(): void {
+    this.onEnqueued();
   }
 }
 

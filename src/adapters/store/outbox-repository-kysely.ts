@@ -60,6 +60,28 @@ async function insertBounce(
 }
 
 /**
+ * Inserts outbox rows within `trx` — the outbox's own enqueue, or another repository's
+ * transaction that commits mail together with the change it tells of — in multi-row INSERTs
+ * that skip existing (message_key, recipient) pairs; returns how many were new.
+ */
+export async function insertOutboxRows(trx: Transaction<Database>, rows: readonly NewOutboxRow[], maxParameters: number): Promise<number> {
+  if (rows.length === 0) return 0;
+  const values = rows.map(toInsert);
+  const perRow = Object.keys(values[0]!).length;
+  let inserted = 0;
+  for (const part of chunk(values, Math.floor(maxParameters / perRow))) {
+    const ids = await trx
+      .insertInto('outbox')
+      .values(part)
+      .onConflict((oc) => oc.columns(['message_key', 'recipient_lower']).doNothing())
+      .returning('id')
+      .execute();
+    inserted += ids.length;
+  }
+  return inserted;
+}
+
+/**
  * The outbox on both dialects. Claiming is one conditional UPDATE per kind of due row, whose
  * rows a MATERIALIZED CTE picks: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent
  * claimers take disjoint rows instead of queueing behind each other; on SQLite the single
@@ -82,21 +104,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
   /** One transaction, multi-row INSERTs that skip existing (message_key, recipient) pairs. */
   async enqueue(rows: NewOutboxRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const values = rows.map(toInsert);
-    const perRow = Object.keys(values[0]!).length;
-    return this.db.transaction().execute(async (trx) => {
-      let inserted = 0;
-      for (const part of chunk(values, Math.floor(this.maxParameters / perRow))) {
-        const ids = await trx
-          .insertInto('outbox')
-          .values(part)
-          .onConflict((oc) => oc.columns(['message_key', 'recipient_lower']).doNothing())
-          .returning('id')
-          .execute();
-        inserted += ids.length;
-      }
-      return inserted;
-    });
+    return this.db.transaction().execute((trx) => insertOutboxRows(trx, rows, this.maxParameters));
   }
 
   /** Expired leases first (a crashed dispatcher's rows have waited longest), then queued rows by due time. */
