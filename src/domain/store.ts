@@ -73,6 +73,10 @@ export interface GroupRepository {
   listForUser(userId: string): Promise<GroupWithRole[]>;
   getMembership(groupId: string, userId: string): Promise<Membership | undefined>;
   listMembers(groupId: string): Promise<MemberView[]>;
+  /** Whether plain members see members' email addresses (false for an unknown group). */
+  memberEmailsVisible(groupId: string): Promise<boolean>;
+  /** False when the group does not exist. */
+  setMemberEmailsVisible(groupId: string, visible: boolean): Promise<boolean>;
   /** Inserts; returns false (and changes nothing) when already a member. */
   addMember(membership: Membership): Promise<boolean>;
   /** Also removes the user from the group's sub-groups. Returns false when not a member. */

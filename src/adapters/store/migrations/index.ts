@@ -6,6 +6,7 @@ import { announcements } from './0004-announcements.ts';
 import { mailingList } from './0005-mailing-list.ts';
 import { mailFeedback } from './0006-mail-feedback.ts';
 import { attachmentBlobs } from './0007-attachment-blobs.ts';
+import { memberEmailVisibility } from './0009-member-email-visibility.ts';
 
 /**
  * Every migration, in the order it runs (Kysely orders by name, so names start with a
@@ -20,6 +21,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0005-mailing-list': mailingList,
   '0006-mail-feedback': mailFeedback,
   '0007-attachment-blobs': attachmentBlobs,
+  '0009-member-email-visibility': memberEmailVisibility,
 });
 
 export const migrationProvider: MigrationProvider = Object.freeze({
