@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Store } from '../domain/store.ts';
 import { topics } from '../domain/topics.ts';
-import type { MailEnqueuer } from '../mail/outgoing-mail.ts';
+import type { MailEnqueuer, MailPreparer, OutgoingMail } from '../mail/outgoing-mail.ts';
 import type { MailLocale } from '../mail/templates.ts';
 import type { JobScheduler } from '../scheduler/job-scheduler.ts';
 import { checkAudience, resolveAudience, type AnnouncementAccess } from './announcement-access.ts';
@@ -34,7 +34,8 @@ export interface DeliveryDeps {
   clock: Clock;
   access: AnnouncementAccess;
   jobs: Pick<JobScheduler, 'schedule' | 'cancel'>;
-  mail: MailEnqueuer;
+  /** Reminders are enqueued; a send's mail is prepared and committed with the send itself. */
+  mail: MailEnqueuer & MailPreparer;
   readLinks: ReadLinks;
   /** RENRAKU_PUBLIC_URL, without a trailing slash */
   publicUrl: string;
@@ -51,10 +52,11 @@ export interface DeliveryDeps {
  * the reminders, and the live status for senders on `announcement:<id>`.
  *
  * Every step may run again after a crash and does no harm: sending is a conditional state
- * change that one caller wins, mail keys make the outbox drop repeats, reminder rounds are
- * recorded per recipient. An immediate send has a re-check job a minute later (scheduled by the
- * caller before the send), which re-enqueues the mail — a no-op when it was enqueued — in case
- * the process died in between.
+ * change that one caller wins, committed in one transaction with its recipients and their mail
+ * (never "sent" without mail queued); mail keys make the outbox drop repeats, reminder rounds
+ * are recorded per recipient. An immediate send has a re-check job a minute later (scheduled by
+ * the caller before the send), which schedules the follow-ups in case the process died after
+ * the commit.
  */
 export class AnnouncementDelivery {
   private readonly deps: DeliveryDeps;
@@ -67,13 +69,13 @@ export class AnnouncementDelivery {
 
   /** The `announcement.send` job: sends a scheduled announcement that is due (re-checking that
    *  its author may still send it: if not, it goes back to being a draft), or makes sure a
-   *  sent one's mail and follow-ups exist. */
+   *  sent one's follow-ups exist. */
   async runSendJob(announcementId: string): Promise<void> {
     const { store, access, clock } = this.deps;
     const announcement = await store.announcements.findById(announcementId);
     if (!announcement) return;
     if (announcement.status === 'sent') {
-      await this.ensureDelivered(announcement);
+      await this.scheduleFollowUps(announcement);
       return;
     }
     if (announcement.status !== 'scheduled' || announcement.send_at === null || announcement.send_at > clock.now()) return;
@@ -132,26 +134,35 @@ export class AnnouncementDelivery {
   }
 
   /** Sends an unsent announcement now (the caller has checked who may, and scheduled the
-   *  re-check). Undefined when another request or node sent or cancelled it first. */
+   *  re-check): recipients and mail are committed with the state change, or nothing is.
+   *  Undefined when another request or node sent or cancelled it first. */
   async send(announcement: Announcement): Promise<Announcement | undefined> {
-    const { store, access, clock } = this.deps;
+    const { store, access, clock, mail } = this.deps;
     const { members, subgroups } = await access.roster(announcement.group_id);
     const userIds = resolveAudience(announcement.audience, announcement.author_id, members, subgroups);
     const now = clock.now();
-    if (!(await store.announcements.markSent(announcement.id, now, userIds))) return undefined;
     const sent: Announcement = { ...announcement, status: 'sent', sent_at: now, updated_at: now };
+    let mailed = false;
+    const sendMail = sent.email ? await this.mailRenderer(sent, userIds, { kind: 'send' }) : undefined;
+    const won = await store.announcements.markSent(announcement.id, now, userIds, sendMail && {
+      render: (contacts) => {
+        const rows = mail.prepare(sendMail(contacts));
+        mailed ||= rows.length > 0;
+        return rows;
+      },
+    });
+    if (!won) return undefined;
+    if (mailed) mail.committed();
     await this.notifyNew(sent, userIds);
-    await this.ensureDelivered(sent);
+    await this.scheduleFollowUps(sent);
     return sent;
   }
 
-  /** Mail to every recipient (when the announcement has email on) and the follow-up jobs that
-   *  are still ahead. Idempotent. */
-  private async ensureDelivered(announcement: Announcement): Promise<void> {
+  /** The follow-up jobs that are still ahead. Idempotent. */
+  private async scheduleFollowUps(announcement: Announcement): Promise<void> {
     const { jobs, clock } = this.deps;
     const sentAt = announcement.sent_at;
     if (sentAt === null) return;
-    if (announcement.email) await this.mail(announcement, await this.deps.store.announcements.contacts(announcement.id, { kind: 'all' }), { kind: 'send' });
     const now = clock.now();
     const firstReminder = sentAt + announcement.remind_interval_ms;
     if (announcement.remind_count > 0 && firstReminder > now) {
@@ -168,7 +179,14 @@ export class AnnouncementDelivery {
     const targets = await this.deps.store.announcements.contacts(announcement.id, filter);
     const note = { announcement_id: announcement.id, group_id: announcement.group_id, title: announcement.title, kind: kind.kind === 'deadline' ? 'deadline' : 'unread' };
     for (const t of targets) this.deps.notifier.broadcast(topics.user(t.user_id), 'announcement:reminder', note);
-    if (announcement.email) await this.mail(announcement, targets, kind);
+    if (announcement.email) {
+      const takers = targets.filter(takesMail);
+      for (let i = 0; i < takers.length; i += LIMITS.announcementMailBatch) {
+        const batch = takers.slice(i, i + LIMITS.announcementMailBatch);
+        const render = await this.mailRenderer(announcement, batch.map((to) => to.user_id), kind);
+        await this.deps.mail.enqueue(render(batch));
+      }
+    }
     return targets;
   }
 
@@ -186,20 +204,28 @@ export class AnnouncementDelivery {
     for (const [userId, count] of counts) this.deps.notifier.broadcast(topics.user(userId), 'announcements:unread', { group_id: groupId, count });
   }
 
-  /** One mail per contact who takes mail from this group, enqueued in batches. */
-  private async mail(announcement: Announcement, contacts: readonly Contact[], kind: AnnouncementMailKind): Promise<void> {
-    const { store, readLinks, publicUrl, mail } = this.deps;
-    const takers = contacts.filter((c) => c.mail_delivery !== null && c.mail_delivery !== 'none');
-    if (takers.length === 0) return;
+  /**
+   * Renders one mail per contact who takes mail from this group, synchronously (a send renders
+   * within its transaction): reply addresses for `userIds` are minted, and the group's name
+   * read, beforehand.
+   */
+  private async mailRenderer(announcement: Announcement, userIds: readonly string[], kind: AnnouncementMailKind): Promise<(contacts: readonly Contact[]) => OutgoingMail[]> {
+    const { store, readLinks, publicUrl, replyAddresses } = this.deps;
     const groupName = (await store.groups.findById(announcement.group_id))?.name ?? '';
     const locale = this.deps.mailLocale ?? 'ja';
     const timeZone = this.deps.mailTimeZone ?? 'UTC';
-    for (let i = 0; i < takers.length; i += LIMITS.announcementMailBatch) {
-      const batch = takers.slice(i, i + LIMITS.announcementMailBatch);
-      const replyTo = await this.deps.replyAddresses?.mint(announcement.id, batch.map((to) => to.user_id));
-      await mail.enqueue(batch.map((to) => renderAnnouncementMail({
-        announcement, groupName, to, kind, locale, timeZone, readUrl: `${publicUrl}/r/${readLinks.mint(announcement.id, to.user_id)}`, replyTo: replyTo?.get(to.user_id),
-      })));
+    const replyTo = new Map<string, string>();
+    if (replyAddresses) {
+      for (let i = 0; i < userIds.length; i += LIMITS.announcementMailBatch) {
+        for (const [userId, address] of await replyAddresses.mint(announcement.id, userIds.slice(i, i + LIMITS.announcementMailBatch))) replyTo.set(userId, address);
+      }
     }
+    return (contacts) => contacts.filter(takesMail).map((to) => renderAnnouncementMail({
+      announcement, groupName, to, kind, locale, timeZone, readUrl: `${publicUrl}/r/${readLinks.mint(announcement.id, to.user_id)}`, replyTo: replyTo.get(to.user_id),
+    }));
   }
+}
+
+function takesMail(contact: Contact): boolean {
+  return contact.mail_delivery !== null && contact.mail_delivery !== 'none';
 }

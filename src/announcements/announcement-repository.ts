@@ -1,6 +1,14 @@
+import type { NewOutboxRow } from '../mail/outbox-repository.ts';
 import type {
   Announcement, AnnouncementWithMine, Answer, Attachment, Contact, MailDelivery, Recipient, RecipientCounts, RecipientStats, RecipientView,
 } from './types.ts';
+
+/** The mail of a send, rendered within the send's transaction (announcement-delivery.ts). */
+export interface SendMail {
+  /** The outbox rows for one batch of recipients (at most LIMITS.announcementMailBatch of
+   *  them). Synchronous and pure; when it throws, the send is undone. */
+  render(contacts: readonly Contact[]): NewOutboxRow[];
+}
 
 /** Which recipients a reminder or a mailing is for. */
 export type RecipientFilter =
@@ -41,10 +49,12 @@ export interface AnnouncementRepository {
   /** Deletes an unsent announcement (its attachments are released); false when sent or gone. */
   deleteUnsent(id: string): Promise<boolean>;
   /**
-   * Unsent → sent at `sentAt`, inserting one recipient row per user, in one transaction.
-   * False (changing nothing) when it is already sent or gone: exactly one caller wins.
+   * Unsent → sent at `sentAt`, inserting one recipient row per user and, with `mail`, the
+   * outbox rows it renders for those recipients, in one transaction: an announcement is never
+   * sent without its mail queued. False (changing nothing) when it is already sent or gone:
+   * exactly one caller wins. A failure (of `mail.render` too) changes nothing and is thrown.
    */
-  markSent(id: string, sentAt: number, userIds: readonly string[]): Promise<boolean>;
+  markSent(id: string, sentAt: number, userIds: readonly string[], mail?: SendMail): Promise<boolean>;
   /** Newest first, with the viewer's own recipient row. */
   list(groupId: string, options: ListOptions): Promise<AnnouncementWithMine[]>;
 

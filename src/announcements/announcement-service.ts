@@ -171,6 +171,8 @@ export class AnnouncementService {
     if (!check.ok) throw new AppError(check.reason);
     const announcement = await this.deps.store.announcements.findById(check.announcementId);
     if (!announcement) throw new AppError('announcement_not_found');
+    // A link outlives membership: someone removed from the group marks nothing.
+    if (!(await this.deps.store.groups.getMembership(announcement.group_id, check.userId))) throw new AppError('not_member');
     await this.read(announcement, check.userId);
     return { announcement_id: announcement.id };
   }

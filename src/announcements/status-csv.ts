@@ -3,8 +3,10 @@ import { CHOICE_MARKS, type Announcement, type Answer, type AnswerSpec, type Rec
 /** A byte-order mark: spreadsheet programs (Excel in Japan above all) then read the file as UTF-8. */
 const BOM = '\uFEFF';
 
-/** Cells a spreadsheet would run as a formula (OWASP: also tab and carriage return). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Cells a spreadsheet would run as a formula (OWASP: also tab and carriage return): a formula
+ *  sign, full-width ones too (＝ ＋ － ＠, which spreadsheets in Japan read as = + - @), even
+ *  after leading white space or line breaks, which spreadsheets skip. */
+const FORMULA_START = /^\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
 
 /**
  * One CSV cell per RFC 4180: quoted when it holds a comma, quote or line break (quotes doubled);
@@ -22,12 +24,15 @@ export function toCsv(rows: readonly (readonly string[])[]): string {
 
 /**
  * `YYYY-MM-DD HH:mm` in `timeZone` (an IANA name), as spreadsheets parse it. Throws RangeError
- * for an unknown zone. Pure.
+ * for an unknown zone only: a stored time no Date can hold (older rows had no bound) is
+ * written as its number of milliseconds, so mail and CSV still render. Pure.
  */
 export function formatLocalTime(ms: number, timeZone: string): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return String(ms);
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
+  }).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

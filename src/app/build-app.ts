@@ -137,7 +137,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });
   const verp = new VerpAddresses(secret, config.listDomain);
   const dispatcher = new Dispatcher({ repository: ops.mail.observe(store.outbox), transport: smtpTransportFromConfig(config), verp, clock, logger, paused: (userIds) => store.feedback.pausedAmong(userIds) });
-  const outbox = new Outbox({ repository: store.outbox, ids, clock, listDomain: config.listDomain, onEnqueued: () => dispatcher.wake(), unverified: (userIds) => store.users.unverifiedAmong(userIds) });
+  const outbox = new Outbox({ repository: store.outbox, ids, clock, listDomain: config.listDomain, onEnqueued: () => dispatcher.wake() });
   const accounts = new AccountService({
     store, clock, ids, tokens, links: new AccountLinkTokens(secret), mail: outbox, notifier: pubsub, publicUrl: config.publicUrl, defaultLanguage: 'ja',
     checkPassword: () => {},

@@ -13,7 +13,7 @@ import type { GroupService } from '../domain/group-service.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import type { Store } from '../domain/store.ts';
-import type { MailEnqueuer } from '../mail/outgoing-mail.ts';
+import type { MailEnqueuer, MailPreparer } from '../mail/outgoing-mail.ts';
 import type { JobScheduler } from '../scheduler/job-scheduler.ts';
 
 /** The announcement module, wired. */
@@ -30,7 +30,7 @@ export interface Announcements {
  * links are signed with a key derived from the server secret.
  */
 export function createAnnouncements(deps: {
-  store: Store; notifier: Notifier; clock: Clock; ids: IdGenerator; groups: GroupService; scheduler: JobScheduler; mail: MailEnqueuer; secret: string; config: Config;
+  store: Store; notifier: Notifier; clock: Clock; ids: IdGenerator; groups: GroupService; scheduler: JobScheduler; mail: MailEnqueuer & MailPreparer; secret: string; config: Config;
   replyAddresses?: DeliveryDeps['replyAddresses'];
 }): Announcements {
   const { store, notifier, clock, ids, groups, scheduler, mail, secret, config, replyAddresses } = deps;

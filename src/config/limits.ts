@@ -174,6 +174,11 @@ export const LIMITS = {
   defaultRemindIntervalMs: 30 * 60_000,
   minRemindIntervalMs: 5 * 60_000,
   maxRemindIntervalMs: 7 * 24 * 60 * 60_000,
+  /** Times a client gives (deadlines, send_at, date-poll slots), epoch ms: from 2000-01-01 to
+   *  2200-01-01 UTC. Far wider than any notice needs, far inside what a JavaScript Date holds
+   *  (±8.64e15): an unbounded number would be stored, then fail to render in mail and CSV. */
+  minEpochMs: Date.UTC(2000, 0, 1),
+  maxEpochMs: Date.UTC(2200, 0, 1),
   /** Non-answerers are reminded this long before the deadline (0 turns it off). */
   defaultDeadlineRemindMs: 24 * 60 * 60_000,
   /** "Remind unread now" at most this often per announcement: each press mails every unread. */
@@ -199,8 +204,8 @@ export const LIMITS = {
   ],
   /** Uploads no announcement claimed are deleted after this long (a draft is written within a day). */
   unclaimedUploadTtlMs: 24 * 60 * 60_000,
-  /** An immediate send is re-checked by a job this much later: if the process died between
-   *  committing the send and enqueueing its mail, the job enqueues it (else it is a no-op). */
+  /** An immediate send is re-checked by a job this much later: if the process died after
+   *  committing the send (with its mail), the job schedules its reminders (else it is a no-op). */
   sendRecheckDelayMs: 60_000,
   /** Announcement mails enqueued per outbox call: a 10,000-member group is ten commits, and
    *  no more than this many rendered mails are held in memory at once. */

@@ -20,9 +20,21 @@ const PERMISSIONS = {
   manageMembers: ['owner'],
   manageSubgroups: ['owner'],
   createRoom: ['owner', 'sender'],
+  manageSettings: ['owner'],
+  /** see every member's email address, whatever the group's setting */
+  seeMemberEmails: ['owner', 'sender'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** A member as others see them: the address only for owners and senders, or for everyone
+ *  when the group opens it (`member_emails_visible`); null otherwise. */
+export type MemberListing = Omit<MemberView, 'email'> & { email: string | null };
+
+/** The settings owners change (PATCH /api/groups/:id). */
+export interface GroupSettings {
+  member_emails_visible: boolean;
+}
 
 /**
  * Groups, memberships, roles, sub-groups, invitations and rooms. Every method takes the acting
@@ -58,9 +70,18 @@ export class GroupService {
     return this.store.groups.listForUser(userId);
   }
 
-  async get(userId: string, groupId: string): Promise<GroupWithRole> {
+  async get(userId: string, groupId: string): Promise<GroupWithRole & GroupSettings> {
     const { group, membership } = await this.access(userId, groupId);
-    return { ...group, role: membership.role };
+    return { ...group, role: membership.role, member_emails_visible: await this.store.groups.memberEmailsVisible(groupId) };
+  }
+
+  /** Owners change the group's settings; the settings after. */
+  async updateSettings(userId: string, groupId: string, patch: Partial<GroupSettings>): Promise<GroupSettings> {
+    await this.access(userId, groupId, 'manageSettings');
+    if (patch.member_emails_visible !== undefined && !(await this.store.groups.setMemberEmailsVisible(groupId, patch.member_emails_visible))) {
+      throw new AppError('group_not_found');
+    }
+    return { member_emails_visible: await this.store.groups.memberEmailsVisible(groupId) };
   }
 
   /** The group and the user's membership; group_not_found / not_member otherwise. */
@@ -69,15 +90,17 @@ export class GroupService {
     if (!group) throw new AppError('group_not_found');
     const membership = await this.store.groups.getMembership(groupId, userId);
     if (!membership) throw new AppError('not_member');
-    if (permission && !(PERMISSIONS[permission] as readonly Role[]).includes(membership.role)) {
+    if (permission && !may(membership.role, permission)) {
       throw new AppError('forbidden', `Only ${PERMISSIONS[permission].join(' or ')} may ${permission.replace(/([A-Z])/g, ' $1').toLowerCase()}.`);
     }
     return { group, membership };
   }
 
-  async members(userId: string, groupId: string): Promise<MemberView[]> {
-    await this.access(userId, groupId);
-    return this.store.groups.listMembers(groupId);
+  async members(userId: string, groupId: string): Promise<MemberListing[]> {
+    const { membership } = await this.access(userId, groupId);
+    const members = await this.store.groups.listMembers(groupId);
+    const seesEmails = may(membership.role, 'seeMemberEmails') || (await this.store.groups.memberEmailsVisible(groupId));
+    return seesEmails ? members : members.map((m) => ({ ...m, email: null }));
   }
 
   async setRole(userId: string, groupId: string, targetId: string, role: Role): Promise<Membership> {
@@ -207,4 +230,8 @@ export class GroupService {
     if (!subgroup) throw new AppError('subgroup_not_found');
     return subgroup;
   }
+}
+
+function may(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }

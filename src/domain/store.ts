@@ -70,8 +70,6 @@ export interface UserRepository {
   changeEmail(id: string, email: string, at: number): Promise<boolean>;
   updateProfile(id: string, changes: { name?: string; language?: Language | null }): Promise<User | undefined>;
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
-  /** Of these ids, the accounts whose address is not verified (mail other than account mail skips them). */
-  unverifiedAmong(ids: readonly string[]): Promise<Set<string>>;
 }
 
 export interface SessionRepository {
@@ -99,6 +97,10 @@ export interface GroupRepository {
   listForUser(userId: string): Promise<GroupWithRole[]>;
   getMembership(groupId: string, userId: string): Promise<Membership | undefined>;
   listMembers(groupId: string): Promise<MemberView[]>;
+  /** Whether plain members see members' email addresses (false for an unknown group). */
+  memberEmailsVisible(groupId: string): Promise<boolean>;
+  /** False when the group does not exist. */
+  setMemberEmailsVisible(groupId: string, visible: boolean): Promise<boolean>;
   /** Inserts; returns false (and changes nothing) when already a member. */
   addMember(membership: Membership): Promise<boolean>;
   /** Also removes the user from the group's sub-groups. Returns false when not a member. */

@@ -4,7 +4,7 @@ import { Id, Timestamp } from './schemas.ts';
 
 /** Schemas of the announcement routes (requests validated once here; answers serialised). */
 
-const Time = Type.Integer({ minimum: 0, description: 'epoch milliseconds' });
+const Time = Type.Integer({ minimum: LIMITS.minEpochMs, maximum: LIMITS.maxEpochMs, description: 'epoch milliseconds, years 2000 to 2200' });
 const NullableTime = Type.Union([Timestamp, Type.Null()]);
 export const ChoiceSchema = Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('maybe')], { description: 'yes ○, no ×, maybe △' });
 const IdList = Type.Array(Id, { maxItems: LIMITS.maxAnnouncementRecipientIds });

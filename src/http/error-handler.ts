@@ -97,10 +97,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
     }
     if (err.validation) {
-      const first = err.validation[0];
-      const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
-      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      const field = missing ? (path ? `${path}.${missing}` : missing) : path || (err.validationContext ?? 'body');
+      // Of a union's failed branches, the deepest error names the field (answer.slots.0.start,
+      // not the answer.type of the first branch tried); ties go to the first.
+      const failures = err.validation.map((e) => {
+        const path = e.instancePath?.replace(/^\//, '').replace(/\//g, '.') ?? '';
+        const missing = (e.params as { missingProperty?: string } | undefined)?.missingProperty;
+        return { field: missing ? (path ? `${path}.${missing}` : missing) : path, message: e.message };
+      });
+      const first = failures.reduce<(typeof failures)[number] | undefined>((best, f) => (best === undefined || f.field.split('.').length > best.field.split('.').length ? f : best), undefined);
+      const field = first?.field || (err.validationContext ?? 'body');
       return reply.status(400).send(errorBody('validation_failed', `${field}: ${first?.message ?? 'invalid'}`, { field, in: err.validationContext }));
     }
     const answer = frameworkAnswer(err);

@@ -19,10 +19,12 @@ export const PublicUserSchema = Type.Object({ id: Type.String(), name: Type.Stri
 
 export const GroupSchema = Type.Object({
   id: Type.String(), name: Type.String(), slug: Type.String(), created_by: Type.String(), created_at: Timestamp, role: RoleSchema,
+  member_emails_visible: Type.Optional(Type.Boolean({ description: 'Plain members see members\' email addresses (owners and senders always do). Given by GET /api/groups/:id.' })),
 });
 
 export const MemberSchema = Type.Object({
-  group_id: Type.String(), user_id: Type.String(), role: RoleSchema, joined_at: Timestamp, name: Type.String(), email: Type.String(),
+  group_id: Type.String(), user_id: Type.String(), role: RoleSchema, joined_at: Timestamp, name: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()], { description: 'Null for plain members unless the group sets member_emails_visible; owners and senders always see it.' }),
 });
 
 export const InviteSchema = Type.Object({

@@ -43,7 +43,11 @@ export interface OutboxRow {
 export type NewOutboxRow = Pick<
   OutboxRow,
   'id' | 'message_key' | 'user_id' | 'recipient' | 'from_address' | 'reply_to' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'message_id' | 'created_at'
->;
+> & {
+  /** Account mail (verification, reset, notices): the only mail a member with an unverified address
+   *  gets. Other rows for such a member are not inserted (OutgoingMail.account_mail). Not stored. */
+  account_mail?: boolean;
+};
 
 /** A permanent refusal of one outbox row's mail (a 5xx from the relay now, a DSN later). */
 export interface MailBounce {

@@ -2,7 +2,7 @@ import { LIMITS } from '../config/limits.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import { HEADER_NAME, MANAGED_HEADERS } from './mail-message.ts';
-import type { MailEnqueuer, OutgoingMail } from './outgoing-mail.ts';
+import type { MailEnqueuer, MailPreparer, OutgoingMail } from './outgoing-mail.ts';
 import type { NewOutboxRow, OutboxRepository } from './outbox-repository.ts';
 
 export interface OutboxOptions {
@@ -13,8 +13,6 @@ export interface OutboxOptions {
   listDomain: string;
   /** Told after new rows were committed (the dispatcher wakes up). */
   onEnqueued?: () => void;
-  /** Of these members, the ones whose address is not verified: they get account mail only. */
-  unverified?: (userIds: string[]) => Promise<Set<string>>;
 }
 
 /** One address, no display name, no list: what SMTP's RCPT TO takes. */
@@ -30,14 +28,13 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
  * message twice from here. Malformed mail is a bug in the caller: it throws, naming the mail
  * and what is allowed, and nothing of the batch is stored.
  */
-export class Outbox implements MailEnqueuer {
+export class Outbox implements MailEnqueuer, MailPreparer {
   private readonly repository: OutboxRepository;
   private readonly ids: IdGenerator;
   private readonly clock: Clock;
   private readonly listDomain: string;
   private readonly defaultFrom: string;
   private readonly onEnqueued: () => void;
-  private readonly unverified: ((userIds: string[]) => Promise<Set<string>>) | undefined;
 
   constructor(options: OutboxOptions) {
     this.repository = options.repository;
@@ -46,16 +43,18 @@ export class Outbox implements MailEnqueuer {
     this.listDomain = options.listDomain;
     this.defaultFrom = `Renraku <noreply@${options.listDomain}>`;
     this.onEnqueued = options.onEnqueued ?? (() => {});
-    this.unverified = options.unverified;
   }
 
-  /** Queues the mails, but those (other than account mail) to a member whose address is not verified. */
   async enqueue(mails: OutgoingMail[]): Promise<number> {
+    const inserted = await this.repository.enqueue(this.prepare(mails));
+    if (inserted > 0) this.onEnqueued();
+    return inserted;
+  }
+
+  prepare(mails: OutgoingMail[]): NewOutboxRow[] {
     mails.forEach(checkMail);
-    const sendable = await this.withoutUnverified(mails);
-    if (sendable.length === 0) return 0;
     const now = this.clock.now();
-    const rows = sendable.map((mail): NewOutboxRow => {
+    return mails.map((mail): NewOutboxRow => {
       const id = this.ids.next();
       return {
         id,
@@ -70,19 +69,13 @@ export class Outbox implements MailEnqueuer {
         headers: { ...mail.headers },
         message_id: `<${id}@${this.listDomain}>`,
         created_at: now,
+        ...(mail.account_mail === true ? { account_mail: true } : {}),
       };
     });
-    const inserted = await this.repository.enqueue(rows);
-    if (inserted > 0) this.onEnqueued();
-    return inserted;
   }
 
-  private async withoutUnverified(mails: OutgoingMail[]): Promise<OutgoingMail[]> {
-    if (this.unverified === undefined) return mails;
-    const members = [...new Set(mails.filter((m) => m.user_id !== null && m.account_mail !== true).map((m) => m.user_id!))];
-    if (members.length === 0) return mails;
-    const unverified = await this.unverified(members);
-    return unverified.size === 0 ? mails : mails.filter((m) => m.account_mail === true || m.user_id === null || !unverified.has(m.user_id));
+  committed(): void {
+    this.onEnqueued();
   }
 }
 

@@ -1,3 +1,5 @@
+import type { NewOutboxRow } from './outbox-repository.ts';
+
 /**
  * One email to one recipient, as the rest of the server hands it to the outbox
  * (outbox.ts). The outbox stores one row per (message_key, to): enqueueing the same pair
@@ -29,4 +31,15 @@ export interface OutgoingMail {
 export interface MailEnqueuer {
   /** Durably queues the mails; returns how many were new (duplicates of (message_key, to) are skipped). */
   enqueue(mails: OutgoingMail[]): Promise<number>;
+}
+
+/**
+ * For a caller that commits mail in its own store transaction, together with the change the
+ * mail tells of (an announcement's send): either both are stored or neither.
+ */
+export interface MailPreparer {
+  /** The outbox rows of these mails, checked as `enqueue` checks them (it throws the same way); stores nothing. */
+  prepare(mails: OutgoingMail[]): NewOutboxRow[];
+  /** Rows from `prepare` were committed: the dispatcher wakes up. */
+  committed(): void;
 }

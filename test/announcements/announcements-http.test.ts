@@ -293,6 +293,36 @@ describe('announcements over HTTP', () => {
     assert.equal((await follow(token)).status, 303, 'following it again is fine');
   });
 
+  test('times past what a Date holds (or before 2000) are refused, nothing is stored or mailed', async () => {
+    const listed = async () => (await expectOk(req('GET', `/api/groups/${w.groupId}/announcements`, w.owner))).announcements.length;
+    const before = await listed();
+    const field = async (body: Record<string, unknown>) =>
+      (await refused(req('POST', `/api/groups/${w.groupId}/announcements`, w.sender, { title: 'Far away', body: 'x', ...body }), 400, 'validation_failed')).field;
+    assert.equal(await field({ answer: { type: 'attendance' }, deadline: 9e15 }), 'deadline');
+    assert.equal(await field({ send_at: 9e15 }), 'send_at');
+    assert.equal(await field({ send_at: Date.UTC(1999, 11, 31) }), 'send_at');
+    assert.equal(await field({ answer: { type: 'date_poll', slots: [{ start: 9e15 }] } }), 'answer.slots.0.start');
+    assert.equal(await field({ answer: { type: 'date_poll', slots: [{ start: w.clock.now(), end: 9e15 }] } }), 'answer.slots.0.end');
+    assert.equal(await listed(), before, 'nothing stored');
+    const draft = await announce(w.sender, { draft: true, answer: { type: 'attendance' } });
+    await refused(req('PATCH', `/api/announcements/${draft.id}`, w.sender, { deadline: 9e15, draft: false }), 400, 'validation_failed');
+    assert.equal((await expectOk(req('GET', `/api/announcements/${draft.id}`, w.sender))).announcement.status, 'draft');
+    assert.deepEqual(await outbox(`ann:${draft.id}:send`), []);
+  });
+
+  test('a read link of someone removed from the group since marks nothing', async () => {
+    const leaving = await w.server.signup('Leaving');
+    await w.server.addMember(w.owner, w.groupId, leaving);
+    const a = await announce(w.sender, {});
+    const mail = (await outbox(`ann:${a.id}:send`)).find((m) => m.user_id === leaving.user.id)!;
+    const token = /http\S+\/r\/(\S+)/.exec(mail.text_body)![1]!;
+    assert.equal((await req('DELETE', `/api/groups/${w.groupId}/members/${leaving.user.id}`, w.owner)).status, 204);
+    const res = await fetch(`${w.server.url}/r/${encodeURIComponent(token)}`, { redirect: 'manual' });
+    assert.deepEqual([res.status, (await res.json()).code], [403, 'not_member']);
+    const row = (await statusOf(a.id)).recipients.find((r: any) => r.user_id === leaving.user.id);
+    assert.equal(row.read_at, null, 'nothing marked');
+  });
+
   test('every announcement route is in the OpenAPI document', async () => {
     const doc = await expectOk(req('GET', '/api/openapi.json'));
     const expected: [string, string][] = [

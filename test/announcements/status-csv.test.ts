@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { renderAnnouncementMail } from '../../src/announcements/announcement-mail.ts';
 import { csvCell, formatLocalTime, isTimeZone, statusCsv, toCsv } from '../../src/announcements/status-csv.ts';
 import type { Announcement, RecipientView } from '../../src/announcements/types.ts';
 
@@ -29,6 +30,13 @@ describe('CSV cells', () => {
     assert.equal(csvCell('=HYPERLINK("http://evil")'), `"'=HYPERLINK(""http://evil"")"`);
     for (const start of ['+1', '-1+2', '@SUM(A1)', '\tx', '\rx']) assert.equal(csvCell(start).replace(/^"|"$/g, '').startsWith(`'${start[0]}`), true, JSON.stringify(start));
     assert.equal(csvCell('1=1'), '1=1');
+  });
+
+  test('formula signs after leading white space or line breaks, and full-width ones, are defused too', () => {
+    for (const cell of [' =1+1', '\n=1+1', '\r\n@SUM(A1)', '  +1', '\u3000-1', '＝1+1', '＋1', '－1', '＠SUM(A1)', ' ＝1', '\tplain', '\rplain']) {
+      assert.equal(csvCell(cell).replace(/^"/, '').startsWith(`'`), true, JSON.stringify(cell));
+    }
+    for (const cell of ['a=1', '1+1', 'メール@example.com', ' plain']) assert.equal(csvCell(cell).startsWith(`'`), false, JSON.stringify(cell));
   });
 
   test('a file is UTF-8 with a BOM and CRLF line ends', () => {
@@ -86,5 +94,21 @@ describe('status CSV', () => {
       '\uFEFFname,read,read_at,answered_at,Sat,2026-10-01 12:04,comment',
       'A,○,2026-10-01 12:04,2026-10-01 12:04,,×,',
     ]);
+  });
+});
+
+describe('stored times no Date can hold (written before times were bounded)', () => {
+  const far = 9e15;
+
+  test('the CSV and the mail still render, showing the number', () => {
+    const a = announcement({ answer_spec: { type: 'date_poll', slots: [{ id: 's1', start: far, end: null, label: '' }] }, deadline: far });
+    assert.equal(formatLocalTime(far, 'Asia/Tokyo'), String(far));
+    const csv = statusCsv(a, [recipient('A', { read_at: far })], 'UTC');
+    assert.equal(csv.split('\r\n')[0], `\uFEFFname,read,read_at,answered_at,${far},comment`);
+    const mail = renderAnnouncementMail({
+      announcement: a, groupName: 'G', to: { user_id: 'u-A', name: 'A', email: 'a@example.com', mail_delivery: 'each' },
+      readUrl: 'https://example.com/r/x', kind: { kind: 'send' }, locale: 'en', timeZone: 'UTC',
+    });
+    assert.match(mail.text, new RegExp(`Deadline: ${far}`));
   });
 });

@@ -83,6 +83,40 @@ describe('groups, roles, invitations and sub-groups over HTTP', () => {
     assert.deepEqual([missing.status, missing.body.code], [404, 'group_not_found']);
   });
 
+  test('member emails: plain members see names only, owners and senders see addresses, an owner may open them', async () => {
+    const group = await server.createGroup(owner);
+    const sender = await server.signup('Sender');
+    for (const u of [member, sender]) await server.addMember(owner, group.id, u);
+    assert.equal((await server.request('PATCH', `/api/groups/${group.id}/members/${sender.user.id}`, { token: owner.token, body: { role: 'sender' } })).status, 200);
+    const emailsSeenBy = async (who: TestUser) => {
+      const res = await server.request('GET', `/api/groups/${group.id}/members`, { token: who.token });
+      assert.equal(res.status, 200);
+      return res.body.members.map((m: { email: string | null }) => m.email);
+    };
+    const addresses = [owner, member, sender].map((u) => u.user.email);
+    assert.deepEqual(await emailsSeenBy(member), [null, null, null], 'a plain member sees no address');
+    assert.deepEqual(await emailsSeenBy(owner), addresses);
+    assert.deepEqual(await emailsSeenBy(sender), addresses);
+    assert.equal((await server.request('GET', `/api/groups/${group.id}`, { token: member.token })).body.group.member_emails_visible, false);
+
+    const open = (who: TestUser, visible: boolean, id = group.id) => server.request('PATCH', `/api/groups/${id}`, { token: who.token, body: { member_emails_visible: visible } });
+    const outsiderTry = await open(outsider, true);
+    assert.deepEqual([outsiderTry.status, outsiderTry.body.code], [403, 'not_member']);
+    const unknown = await open(owner, true, '01NOSUCHGROUP0000000000000');
+    assert.deepEqual([unknown.status, unknown.body.code], [404, 'group_not_found']);
+    for (const who of [member, sender]) {
+      const res = await open(who, true);
+      assert.deepEqual([res.status, res.body.code], [403, 'forbidden']);
+    }
+    assert.deepEqual(await emailsSeenBy(member), [null, null, null], 'refused changes change nothing');
+    const opened = await open(owner, true);
+    assert.deepEqual([opened.status, opened.body], [200, { member_emails_visible: true }]);
+    assert.deepEqual(await emailsSeenBy(member), addresses, 'opened by the owner');
+    assert.equal((await server.request('GET', `/api/groups/${group.id}`, { token: member.token })).body.group.member_emails_visible, true);
+    assert.deepEqual((await open(owner, false)).body, { member_emails_visible: false });
+    assert.deepEqual(await emailsSeenBy(member), [null, null, null]);
+  });
+
   test('roles: promote to sender, who may then invite and open rooms; the last owner stays', async () => {
     const group = await server.createGroup(owner);
     await server.addMember(owner, group.id, member);

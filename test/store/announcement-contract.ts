@@ -4,6 +4,7 @@ import type { Announcement, Attachment } from '../../src/announcements/types.ts'
 import { AppError } from '../../src/domain/app-error.ts';
 import type { Store } from '../../src/domain/store.ts';
 import type { UserWithPassword } from '../../src/domain/types.ts';
+import type { NewOutboxRow } from '../../src/mail/outbox-repository.ts';
 import type { OpenedStore } from './store-contract.ts';
 
 const T0 = 1_700_000_000_000;
@@ -93,6 +94,40 @@ export function announcementContract(name: string, open: () => Promise<OpenedSto
       assert.deepEqual([stats.recipient_count, stats.read_count, stats.answered_count], [11_000, 0, 0]);
       const unread = await store.announcements.unreadCounts('g-1', many.slice(0, 3).map((u) => u.id));
       assert.deepEqual([...unread.values()], [1, 1, 1]);
+    });
+
+    it('a send commits its mail with it: outbox rows from the render, or — when rendering fails — nothing at all', async () => {
+      const mailRow = (to: { user_id: string; email: string }, key: string): NewOutboxRow => ({
+        id: `o-${key}-${to.user_id}`, message_key: key, user_id: to.user_id, recipient: to.email, from_address: 'noreply@example.com', reply_to: null,
+        subject: 'Notice', text_body: 'text', html_body: null, headers: {}, message_id: `<o-${key}-${to.user_id}@example.com>`, created_at: T0,
+      });
+      const a = announcement(1);
+      await store.announcements.create(a, [], 'u-owner');
+      const rendered: string[][] = [];
+      const sent = await store.announcements.markSent(a.id, T0, ['u-a', 'u-b'], {
+        render: (contacts) => {
+          rendered.push(contacts.map((c) => c.user_id));
+          return contacts.map((c) => mailRow(c, 'ann:a-0001:send'));
+        },
+      });
+      assert.equal(sent, true);
+      assert.deepEqual(rendered, [['u-a', 'u-b']], 'rendered for the recipients just inserted');
+      assert.deepEqual((await store.outbox.listByMessageKey('ann:a-0001:send')).map((m) => [m.user_id, m.recipient, m.status]), [
+        ['u-a', 'a@example.com', 'queued'], ['u-b', 'b@example.com', 'queued'],
+      ]);
+
+      const b = announcement(2);
+      await store.announcements.create(b, [], 'u-owner');
+      const failing = store.announcements.markSent(b.id, T0, ['u-a', 'u-b'], {
+        render: () => {
+          throw new RangeError('Invalid time value');
+        },
+      });
+      await assert.rejects(failing, RangeError);
+      assert.equal((await store.announcements.findById(b.id))?.status, 'draft', 'not sent');
+      assert.deepEqual(await store.announcements.listRecipients(b.id), []);
+      assert.equal(await store.announcements.markSent(b.id, T0 + 1, ['u-a'], { render: (contacts) => contacts.map((c) => mailRow(c, 'ann:a-0002:send')) }), true, 'a later send still wins');
+      assert.equal((await store.outbox.listByMessageKey('ann:a-0002:send')).length, 1);
     });
 
     it('read and answer: first read kept, answers change, counts and the tally inputs follow', async () => {

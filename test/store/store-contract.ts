@@ -200,6 +200,17 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         ]);
       });
 
+      it('member email visibility: closed by default, set per group, false for an unknown group', async () => {
+        const { group } = await world();
+        assert.equal(await store.groups.memberEmailsVisible(group.id), false);
+        assert.equal(await store.groups.setMemberEmailsVisible(group.id, true), true);
+        assert.equal(await store.groups.memberEmailsVisible(group.id), true);
+        assert.equal(await store.groups.setMemberEmailsVisible(group.id, false), true);
+        assert.equal(await store.groups.memberEmailsVisible(group.id), false);
+        assert.equal(await store.groups.setMemberEmailsVisible('no-such-group', true), false);
+        assert.equal(await store.groups.memberEmailsVisible('no-such-group'), false);
+      });
+
       it('addMember twice returns false and changes nothing', async () => {
         const { carol, group } = await world();
         const membership = { group_id: group.id, user_id: carol.id, role: 'member' as const, joined_at: T0 + 9 };

@@ -1,11 +1,13 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import type { AnnouncementRepository, ListOptions, RecipientFilter } from '../../announcements/announcement-repository.ts';
+import type { AnnouncementRepository, ListOptions, RecipientFilter, SendMail } from '../../announcements/announcement-repository.ts';
 import type {
   Announcement, AnnouncementWithMine, Answer, Attachment, Contact, MailDelivery, Recipient, RecipientCounts, RecipientStats, RecipientView,
 } from '../../announcements/types.ts';
+import { LIMITS } from '../../config/limits.ts';
 import { AppError } from '../../domain/app-error.ts';
 import { chunk, insertInChunks } from './insert-in-chunks.ts';
 import type { StoreDatabase } from './kysely-store.ts';
+import { insertOutboxRows } from './outbox-repository-kysely.ts';
 import { pick } from './pick.ts';
 import type { AnnouncementRecipientsTable, AnnouncementsTable, Database } from './schema.ts';
 
@@ -136,7 +138,7 @@ export class KyselyAnnouncementRepository implements AnnouncementRepository {
     return result.numDeletedRows > 0n;
   }
 
-  async markSent(id: string, sentAt: number, userIds: readonly string[]): Promise<boolean> {
+  async markSent(id: string, sentAt: number, userIds: readonly string[], mail?: SendMail): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const won = await trx
         .updateTable('announcements')
@@ -148,6 +150,10 @@ export class KyselyAnnouncementRepository implements AnnouncementRepository {
       if (!won) return false;
       const rows = [...new Set(userIds)].map((user_id) => ({ announcement_id: id, user_id, group_id: won.group_id, read_at: null, answer: null, answered_at: null }));
       await insertInChunks(trx, 'announcement_recipients', rows, this.maxParameters);
+      if (mail) {
+        const contacts = await this.contactsWithin(trx, id, { kind: 'all' });
+        for (const batch of chunk(contacts, LIMITS.announcementMailBatch)) await insertOutboxRows(trx, mail.render(batch), this.maxParameters);
+      }
       return true;
     });
   }
@@ -288,8 +294,12 @@ export class KyselyAnnouncementRepository implements AnnouncementRepository {
     return rows.map((r) => ({ group_id: r.group_id, count: Number(r.count) }));
   }
 
-  async contacts(announcementId: string, filter: RecipientFilter): Promise<Contact[]> {
-    let query = this.db
+  contacts(announcementId: string, filter: RecipientFilter): Promise<Contact[]> {
+    return this.contactsWithin(this.db, announcementId, filter);
+  }
+
+  private async contactsWithin(db: Kysely<Database>, announcementId: string, filter: RecipientFilter): Promise<Contact[]> {
+    let query = db
       .selectFrom('announcement_recipients as r')
       .innerJoin('users as u', 'u.id', 'r.user_id')
       .leftJoin('memberships as m', (join) => join.onRef('m.group_id', '=', 'r.group_id').onRef('m.user_id', '=', 'r.user_id'))

@@ -80,6 +80,16 @@ export class KyselyGroupRepository implements GroupRepository {
       .execute();
   }
 
+  async memberEmailsVisible(groupId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('groups').select('member_emails_visible').where('id', '=', groupId).executeTakeFirst();
+    return row?.member_emails_visible === 1;
+  }
+
+  async setMemberEmailsVisible(groupId: string, visible: boolean): Promise<boolean> {
+    const result = await this.db.updateTable('groups').set({ member_emails_visible: visible ? 1 : 0 }).where('id', '=', groupId).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async addMember(membership: Membership): Promise<boolean> {
     const result = await this.db
       .insertInto('memberships')

@@ -18,7 +18,7 @@ function toOutboxRow(row: Omit<Selectable<OutboxTable>, 'recipient_lower'>): Out
   return { ...rest, headers: JSON.parse(headers) as Record<string, string> };
 }
 
-function toInsert(row: NewOutboxRow): Insertable<OutboxTable> {
+function toInsert({ account_mail: _account, ...row }: NewOutboxRow): Insertable<OutboxTable> {
   return {
     ...row,
     recipient_lower: row.recipient.toLowerCase(),
@@ -60,6 +60,48 @@ async function insertBounce(
 }
 
 /**
+ * Inserts outbox rows within `trx` — the outbox's own enqueue, or another repository's
+ * transaction that commits mail together with the change it tells of — in multi-row INSERTs
+ * that skip existing (message_key, recipient) pairs; returns how many were new.
+ */
+export async function insertOutboxRows(trx: Transaction<Database>, given: readonly NewOutboxRow[], maxParameters: number): Promise<number> {
+  const rows = await withoutUnverified(trx, given);
+  if (rows.length === 0) return 0;
+  const values = rows.map(toInsert);
+  const perRow = Object.keys(values[0]!).length;
+  let inserted = 0;
+  for (const part of chunk(values, Math.floor(maxParameters / perRow))) {
+    const ids = await trx
+      .insertInto('outbox')
+      .values(part)
+      .onConflict((oc) => oc.columns(['message_key', 'recipient_lower']).doNothing())
+      .returning('id')
+      .execute();
+    inserted += ids.length;
+  }
+  return inserted;
+}
+
+/** Ids per lookup of unverified members: far below either dialect's bound parameters. */
+const MEMBER_LOOKUP_CHUNK = 1000;
+
+/**
+ * The rows but those, other than account mail, for a member whose address is not verified: such an
+ * address gets verification mail only (0008-accounts). Read in the inserting transaction, so a
+ * verification that commits first is seen.
+ */
+async function withoutUnverified(trx: Transaction<Database>, rows: readonly NewOutboxRow[]): Promise<readonly NewOutboxRow[]> {
+  const members = [...new Set(rows.filter((r) => r.user_id !== null && r.account_mail !== true).map((r) => r.user_id!))];
+  if (members.length === 0) return rows;
+  const unverified = new Set<string>();
+  for (const part of chunk(members, MEMBER_LOOKUP_CHUNK)) {
+    const found = await trx.selectFrom('users').select('id').where('id', 'in', part).where('email_verified_at', 'is', null).execute();
+    for (const r of found) unverified.add(r.id);
+  }
+  return unverified.size === 0 ? rows : rows.filter((r) => r.account_mail === true || r.user_id === null || !unverified.has(r.user_id));
+}
+
+/**
  * The outbox on both dialects. Claiming is one conditional UPDATE per kind of due row, whose
  * rows a MATERIALIZED CTE picks: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so concurrent
  * claimers take disjoint rows instead of queueing behind each other; on SQLite the single
@@ -82,21 +124,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
   /** One transaction, multi-row INSERTs that skip existing (message_key, recipient) pairs. */
   async enqueue(rows: NewOutboxRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const values = rows.map(toInsert);
-    const perRow = Object.keys(values[0]!).length;
-    return this.db.transaction().execute(async (trx) => {
-      let inserted = 0;
-      for (const part of chunk(values, Math.floor(this.maxParameters / perRow))) {
-        const ids = await trx
-          .insertInto('outbox')
-          .values(part)
-          .onConflict((oc) => oc.columns(['message_key', 'recipient_lower']).doNothing())
-          .returning('id')
-          .execute();
-        inserted += ids.length;
-      }
-      return inserted;
-    });
+    return this.db.transaction().execute((trx) => insertOutboxRows(trx, rows, this.maxParameters));
   }
 
   /** Expired leases first (a crashed dispatcher's rows have waited longest), then queued rows by due time. */

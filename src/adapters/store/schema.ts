@@ -85,6 +85,8 @@ export interface GroupsTable {
   slug: string;
   created_by: string;
   created_at: number;
+  /** 0009-member-email-visibility; 1: plain members see members' addresses */
+  member_emails_visible: Generated<number>;
 }
 
 export interface MembershipsTable {

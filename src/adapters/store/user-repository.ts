@@ -2,12 +2,8 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import { AppError } from '../../domain/app-error.ts';
 import type { UserRepository } from '../../domain/store.ts';
 import type { Language, NewUser, User, UserWithPassword } from '../../domain/types.ts';
-import { chunk } from './insert-in-chunks.ts';
 import type { Database, UsersTable } from './schema.ts';
 import { isUniqueViolation, UNIQUE_KEYS } from './unique-violation.ts';
-
-/** Ids per lookup: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535. */
-const UNVERIFIED_CHUNK = 1000;
 
 export const USER_COLUMNS = ['id', 'email', 'name', 'created_at', 'email_verified_at', 'language'] as const;
 
@@ -112,15 +108,6 @@ export class KyselyUserRepository implements UserRepository {
       await this.db.updateTable('users').set(set).where('id', '=', id).where('deleted_at', 'is', null).execute();
     }
     return this.findById(id);
-  }
-
-  async unverifiedAmong(ids: readonly string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (const part of chunk([...ids], UNVERIFIED_CHUNK)) {
-      const rows = await this.db.selectFrom('users').select('id').where('id', 'in', part).where('email_verified_at', 'is', null).execute();
-      for (const r of rows) out.add(r.id);
-    }
-    return out;
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {

@@ -121,9 +121,9 @@ export function announcementRoutes(app: Api, { auth, config }: RouteDeps, { anno
 
   app.get('/r/:token', {
     schema: {
-      tags, description: 'The signed read link of an announcement mail: marks it read for that recipient, then 303 to the announcement page. No session needed.',
+      tags, description: 'The signed read link of an announcement mail: marks it read for that recipient (while still a member), then 303 to the announcement page. No session needed.',
       security: [], params: Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }),
-      response: { 303: Type.Null(), 400: errors()[400]!, 404: errors(404)[404]!, 410: errors(410)[410]! },
+      response: { 303: Type.Null(), 400: errors()[400]!, 403: errors(403)[403]!, 404: errors(404)[404]!, 410: errors(410)[410]! },
     },
   }, async (request, reply) => {
     const { announcement_id } = await announcements.readByLink(request.params.token);

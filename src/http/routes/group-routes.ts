@@ -23,8 +23,19 @@ export function groupRoutes(app: Api, { groups, auth }: RouteDeps): void {
     return { group: await groups.get(user.id, request.params.id) };
   });
 
+  app.patch('/api/groups/:id', {
+    schema: {
+      tags: ['groups'], description: 'Change the group\'s settings (owners).', params: GroupParams,
+      body: Type.Object({ member_emails_visible: Type.Optional(Type.Boolean({ description: 'Let plain members see members\' email addresses.' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ member_emails_visible: Type.Boolean() }), ...errors(403, 404) },
+    },
+  }, async (request) => {
+    const user = await auth.requireUser(request);
+    return groups.updateSettings(user.id, request.params.id, request.body);
+  });
+
   app.get('/api/groups/:id/members', {
-    schema: { tags: ['groups'], params: GroupParams, response: { 200: Type.Object({ members: Type.Array(MemberSchema) }), ...errors(403, 404) } },
+    schema: { tags: ['groups'], description: 'Every member; email addresses for owners and senders, or for all when the group sets member_emails_visible.', params: GroupParams, response: { 200: Type.Object({ members: Type.Array(MemberSchema) }), ...errors(403, 404) } },
   }, async (request) => {
     const user = await auth.requireUser(request);
     return { members: await groups.members(user.id, request.params.id) };

@@ -7,6 +7,7 @@ import { mailingList } from './0005-mailing-list.ts';
 import { mailFeedback } from './0006-mail-feedback.ts';
 import { attachmentBlobs } from './0007-attachment-blobs.ts';
 import { accounts, ACCOUNTS_MIGRATION_NOTE } from './0008-accounts.ts';
+import { memberEmailVisibility } from './0009-member-email-visibility.ts';
 
 /**
  * Every migration, in the order it runs (Kysely orders by name, so names start with a
@@ -22,6 +23,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-mail-feedback': mailFeedback,
   '0007-attachment-blobs': attachmentBlobs,
   '0008-accounts': accounts,
+  '0009-member-email-visibility': memberEmailVisibility,
 });
 
 export const migrationProvider: MigrationProvider = Object.freeze({
