@@ -7,6 +7,8 @@ import type { Config } from '../config/config.ts';
 import { LIMITS } from '../config/limits.ts';
 import { smtpTransportFromConfig } from '../adapters/mail/smtp-transport.ts';
 import { createStore } from '../adapters/store/create-store.ts';
+import { attemptLimitersFromConfig } from '../adapters/limiter/flexible-attempt-limiters.ts';
+import { Throttles } from '../accounts/throttles.ts';
 import { openClusterBackend } from '../cluster/cluster-backend.ts';
 import type { NodeDirectory } from '../cluster/node-directory.ts';
 import { newNodeId } from '../cluster/node-id.ts';
@@ -41,6 +43,7 @@ import { SmtpTlsFiles } from '../mail/inbound/smtp-tls.ts';
 import { InboundSmtpServer } from '../mail/inbound/inbound-smtp-server.ts';
 import { registerInboundJobs } from '../mail/inbound/inbound-jobs.ts';
 import { createMailingList, type MailingList } from './create-mailing-list.ts';
+import { senderTrustOf } from '../lists/sender-trust.ts';
 import { listRoutes } from '../http/routes/list-routes.ts';
 import { feedbackRoutes } from '../http/routes/feedback-routes.ts';
 import type { Bus } from '../pubsub/bus.ts';
@@ -79,6 +82,8 @@ export interface RenrakuApp {
   readonly pubsub: PubSub;
   readonly realtime: Realtime;
   readonly accounts: AccountService;
+  /** Attempt budgets (sign-in, sign-up, reset, resend): in Redis with `config.redisUrl`, else in memory. */
+  readonly throttles: Throttles;
   readonly groups: GroupService;
   readonly talk: TalkService;
   readonly tokens: SocketTokens;
@@ -131,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   store.observeQueries?.((seconds, failed) => ops.metrics.storeQuery(seconds, failed));
   pubsub.observe(ops.metrics);
   const accounts = new AccountService({ store, clock, ids, tokens });
+  const limiters = await attemptLimitersFromConfig(config);
+  const throttles = new Throttles({ limiters, exemptAddresses: config.throttleExempt, metrics: ops.metrics });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });
   const verp = new VerpAddresses(secret, config.listDomain);
@@ -142,7 +149,9 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   feedback.scores.registerJobs(scheduler);
   const announcements = createAnnouncements({ store, notifier: pubsub, clock, ids, groups, scheduler, mail: outbox, secret, config, replyAddresses: feedback.replyAddresses });
   const feedbackHandlers = createFeedbackHandlers({ feedback, verp, answers: announcements.service });
-  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir, authservId: config.smtpAuthservId });
+  const senders = senderTrustOf(config);
+  if (senders.warning !== undefined) logger.warn(senders.warning);
+  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir, senderTrust: senders.trust });
   // Every kind of address the SMTP server accepts; any other recipient is refused at RCPT.
   const inboundHandlers: InboundHandler[] = [lists.handler, ...feedbackHandlers];
   const smtp = config.smtpPort === 0 ? undefined : new InboundSmtpServer({
@@ -154,7 +163,8 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const http = Fastify({
     loggerInstance: logger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
-    trustProxy: false,
+    // RENRAKU_TRUST_PROXY: request.ip is the client named by those proxies (per-address limits count it).
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
   http.setValidatorCompiler(createValidatorCompiler());
   // A POST without a body (e.g. `POST /api/groups/:id/invites`) means "no options": validate it as {}.
@@ -174,7 +184,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
 
   let draining = false;
   const auth = createAuth(accounts, config.publicUrl);
-  const deps: RouteDeps = { config, auth, accounts, groups, talk, store };
+  const deps: RouteDeps = { config, auth, accounts, groups, talk, store, throttles };
   const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept), metrics: ops.metrics });
   await realtime.ready;
   let address = '';
@@ -204,7 +214,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   realtime.attach(http.server);
 
   return {
-    nodeId, registry, http, store, pubsub, realtime, accounts, groups, talk, tokens, scheduler, outbox, dispatcher, announcements, feedback, feedbackHandlers,
+    nodeId, registry, http, store, pubsub, realtime, accounts, throttles, groups, talk, tokens, scheduler, outbox, dispatcher, announcements, feedback, feedbackHandlers,
     ops, lists, smtp,
     async listen() {
       await ops.start();
@@ -230,6 +240,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
       await ops.close();
       await dispatcher.stop();
       await bus.close();
+      await limiters.close();
       await backend.directory?.close();
       if (ownsStore) await store.close();
     },

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { checkPasswordStrength } from '../accounts/password-policy.ts';
 import { LIMITS } from '../config/limits.ts';
 import { AppError } from './app-error.ts';
 import type { Clock } from './clock.ts';
@@ -37,6 +38,7 @@ export class AccountService {
     if (name === '' || hasForbiddenCharacters(name)) {
       throw new AppError('validation_failed', 'name must be non-empty text without control characters', { field: 'name' });
     }
+    checkPasswordStrength(input.password, [input.email, name]);
     const password_hash = await hashPassword(input.password);
     const user = await this.store.users.create({
       id: this.ids.next(),
@@ -83,5 +85,6 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-// scrypt of a random password; only used to spend the same time on unknown accounts.
-const DUMMY_HASH = 'scrypt$15$8$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+// hashPassword() of a random, forgotten password, with password.ts's parameters (all six fields,
+// so verifyPassword runs scrypt in full): unknown accounts cost a sign-in the same time as known ones.
+const DUMMY_HASH = 'scrypt$15$8$1$yZqeM3tLSK1faTzSU7M9fw==$9XsVPcAuattTTKHycmfkQIFbGPeJnbUMpPDfs9McIII=';

@@ -6,19 +6,21 @@ import type { Api, RouteDeps } from '../route-deps.ts';
 const SignedIn = Type.Object({ user: UserSchema, token: Type.String({ description: 'session token: send as Authorization: Bearer' }) });
 
 /** Sign up, sign in, sign out, who am I, socket tokens. */
-export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): void {
+export function accountRoutes(app: Api, { accounts, auth, talk, throttles }: RouteDeps): void {
   app.post('/api/signup', {
-    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Password, name: Name }), response: { 201: SignedIn, ...errors(409) } },
+    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Password, name: Name }), response: { 201: SignedIn, ...errors(409, 422, 429) } },
   }, async (request, reply) => {
+    await throttles.signup.take(request.ip);
     const signed = await accounts.signup(request.body);
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return reply.status(201).send(signed);
   });
 
   app.post('/api/login', {
-    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 200: SignedIn, ...errors() } },
+    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 200: SignedIn, ...errors(429) } },
   }, async (request, reply) => {
-    const signed = await accounts.login(request.body.email, request.body.password);
+    const { email, password } = request.body;
+    const signed = await throttles.login.attempt(email, request.ip, () => accounts.login(email, password));
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return signed;
   });
