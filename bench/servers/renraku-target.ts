@@ -69,6 +69,8 @@ export async function startRenraku(opts: TargetOptions): Promise<RunningTarget> 
     RENRAKU_LOG_LEVEL: 'warn',
     RENRAKU_MESSAGE_RATE: UNLIMITED_MESSAGES,
     RENRAKU_MESSAGE_BURST: UNLIMITED_MESSAGES,
+    // The bench seeds and signs in hundreds of people from this one address.
+    RENRAKU_THROTTLE_EXEMPT: '127.0.0.1',
     ...(db ? { RENRAKU_DATABASE_URL: db.url } : {}),
   };
   const cleanup = async () => {

@@ -8,6 +8,9 @@ import { LIMITS } from '../config/limits.ts';
 import { smtpTransportFromConfig } from '../adapters/mail/smtp-transport.ts';
 import { createStore } from '../adapters/store/create-store.ts';
 import { MIGRATION_NOTES } from '../adapters/store/migrations/index.ts';
+import { attemptLimitersFromConfig } from '../adapters/limiter/flexible-attempt-limiters.ts';
+import { Throttles } from '../accounts/throttles.ts';
+import { checkPasswordStrength } from '../accounts/password-policy.ts';
 import { openClusterBackend } from '../cluster/cluster-backend.ts';
 import type { NodeDirectory } from '../cluster/node-directory.ts';
 import { newNodeId } from '../cluster/node-id.ts';
@@ -44,6 +47,7 @@ import { SmtpTlsFiles } from '../mail/inbound/smtp-tls.ts';
 import { InboundSmtpServer } from '../mail/inbound/inbound-smtp-server.ts';
 import { registerInboundJobs } from '../mail/inbound/inbound-jobs.ts';
 import { createMailingList, type MailingList } from './create-mailing-list.ts';
+import { senderTrustOf } from '../lists/sender-trust.ts';
 import { listRoutes } from '../http/routes/list-routes.ts';
 import { feedbackRoutes } from '../http/routes/feedback-routes.ts';
 import type { Bus } from '../pubsub/bus.ts';
@@ -82,6 +86,8 @@ export interface RenrakuApp {
   readonly pubsub: PubSub;
   readonly realtime: Realtime;
   readonly accounts: AccountService;
+  /** Attempt budgets (sign-in, sign-up, reset, resend): in Redis with `config.redisUrl`, else in memory. */
+  readonly throttles: Throttles;
   readonly groups: GroupService;
   readonly talk: TalkService;
   readonly tokens: SocketTokens;
@@ -133,6 +139,8 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   bus.observe(ops.metrics);
   store.observeQueries?.((seconds, failed) => ops.metrics.storeQuery(seconds, failed));
   pubsub.observe(ops.metrics);
+  const limiters = await attemptLimitersFromConfig(config);
+  const throttles = new Throttles({ limiters, exemptAddresses: config.throttleExempt, metrics: ops.metrics });
   const groups = new GroupService({ store, notifier: pubsub, clock, ids });
   const talk = new TalkService({ store, notifier: pubsub, clock, ids });
   const verp = new VerpAddresses(secret, config.listDomain);
@@ -140,7 +148,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const outbox = new Outbox({ repository: store.outbox, ids, clock, listDomain: config.listDomain, onEnqueued: () => dispatcher.wake() });
   const accounts = new AccountService({
     store, clock, ids, tokens, links: new AccountLinkTokens(secret), mail: outbox, notifier: pubsub, publicUrl: config.publicUrl, defaultLanguage: 'ja',
-    checkPassword: () => {},
+    checkPassword: checkPasswordStrength,
     onBackgroundError: (err, what) => logger.error({ err }, `accounts: ${what} failed`),
   });
   const scheduler = new Scheduler({ store: { jobs: ops.jobs.observe(store.jobs) }, clock, logger, nodeId: `${hostname()}/${ids.next()}` });
@@ -149,7 +157,9 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   feedback.scores.registerJobs(scheduler);
   const announcements = createAnnouncements({ store, notifier: pubsub, clock, ids, groups, scheduler, mail: outbox, secret, config, replyAddresses: feedback.replyAddresses });
   const feedbackHandlers = createFeedbackHandlers({ feedback, verp, answers: announcements.service });
-  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir, authservId: config.smtpAuthservId });
+  const senders = senderTrustOf(config);
+  if (senders.warning !== undefined) logger.warn(senders.warning);
+  const lists = createMailingList({ store, talk, mail: outbox, scheduler, ids, clock, logger, secret, listDomain: config.listDomain, publicUrl: config.publicUrl, dataDir: config.dataDir, senderTrust: senders.trust });
   // Every kind of address the SMTP server accepts; any other recipient is refused at RCPT.
   const inboundHandlers: InboundHandler[] = [lists.handler, ...feedbackHandlers];
   const smtp = config.smtpPort === 0 ? undefined : new InboundSmtpServer({
@@ -161,7 +171,8 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   const http = Fastify({
     loggerInstance: logger,
     bodyLimit: LIMITS.maxHttpBodyBytes,
-    trustProxy: false,
+    // RENRAKU_TRUST_PROXY: request.ip is the client named by those proxies (per-address limits count it).
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     ...httpErrorOptions(securityHeaders(config.publicUrl)),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
   http.setValidatorCompiler(createValidatorCompiler());
@@ -183,7 +194,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
 
   let draining = false;
   const auth = createAuth(accounts, config.publicUrl);
-  const deps: RouteDeps = { config, auth, accounts, groups, talk, store };
+  const deps: RouteDeps = { config, auth, accounts, groups, talk, store, throttles };
   const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept), metrics: ops.metrics });
   await realtime.ready;
   let address = '';
@@ -213,7 +224,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   realtime.attach(http.server);
 
   return {
-    nodeId, registry, http, store, pubsub, realtime, accounts, groups, talk, tokens, scheduler, outbox, dispatcher, announcements, feedback, feedbackHandlers,
+    nodeId, registry, http, store, pubsub, realtime, accounts, throttles, groups, talk, tokens, scheduler, outbox, dispatcher, announcements, feedback, feedbackHandlers,
     ops, lists, smtp,
     async listen() {
       await ops.start();
@@ -239,6 +250,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
       await ops.close();
       await dispatcher.stop();
       await bus.close();
+      await limiters.close();
       await backend.directory?.close();
       if (ownsStore) await store.close();
     },

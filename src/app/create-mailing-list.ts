@@ -12,6 +12,7 @@ import { ListDigest } from '../lists/list-digest.ts';
 import { ListHandler } from '../lists/list-handler.ts';
 import { ListPublisher } from '../lists/list-publisher.ts';
 import { ListService } from '../lists/list-service.ts';
+import type { SenderTrust } from '../lists/sender-trust.ts';
 import { UnsubscribeLinks } from '../lists/unsubscribe-link.ts';
 
 /** The mailing list, wired. */
@@ -29,14 +30,14 @@ export interface MailingList {
 export function createMailingList(deps: {
   store: Store; talk: TalkService; mail: MailEnqueuer; scheduler: JobScheduler; ids: IdGenerator; clock: Clock; logger: Pick<Logger, 'info' | 'warn'>;
   secret: string; listDomain: string; publicUrl: string; dataDir: string;
-  /** RENRAKU_SMTP_AUTHSERV_ID ('' for none). */
-  authservId?: string;
+  /** How far a member's From is believed (senderTrustOf(config)); as written when absent. */
+  senderTrust?: SenderTrust;
 }): MailingList {
   const { store, talk, mail, scheduler, ids, clock, logger, secret, listDomain, publicUrl, dataDir } = deps;
   const unsubscribe = new UnsubscribeLinks(secret);
   const attachments = attachmentStorage(store, join(dataDir, 'list-attachments'));
   const publisher = new ListPublisher({ store, talk, mail, ids, clock, unsubscribe, listDomain, publicUrl });
-  const handler = new ListHandler({ store, publisher, attachments, ids, clock, listDomain, ...(deps.authservId ? { authservId: deps.authservId } : {}) });
+  const handler = new ListHandler({ store, publisher, attachments, ids, clock, listDomain, ...(deps.senderTrust ? { senderTrust: deps.senderTrust } : {}) });
   const service = new ListService({ store, clock, publisher, unsubscribe, listDomain });
   const digest = new ListDigest({ store, mail, publisher, clock, logger });
   digest.register(scheduler);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -23,6 +24,8 @@ export interface Config {
   readonly smtpTlsKeyPath: string;
   /** The authserv-id of the MTA in front whose Authentication-Results vouch for list senders; '' trusts From as it is. */
   readonly smtpAuthservId: string;
+  /** Without an authserv-id on a non-loopback listener, members' posts are held unless this is true (the operator accepts forged From). */
+  readonly smtpTrustFrom: boolean;
   readonly listDomain: string;
   /** '' for no relay (outbound mail is kept in the outbox). */
   readonly smtpRelayUrl: string;
@@ -39,6 +42,10 @@ export interface Config {
   readonly messageRatePerSecond: number;
   /** Operator token for metrics and diagnostics; '' disables those endpoints. */
   readonly operatorToken: string;
+  /** Fastify's trustProxy: false (clients connect directly) or the reverse proxies' addresses/CIDRs. */
+  readonly trustProxy: false | readonly string[];
+  /** Client addresses the per-address sign-in/sign-up budgets do not apply to. */
+  readonly throttleExempt: readonly string[];
   /** Zabbix trapper to push key metrics to, `host:port`; '' for no push. */
   readonly zabbixServer: string;
   /** The host name this node's items belong to in Zabbix. */
@@ -72,7 +79,8 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_SMTP_MAX_BYTES', '26214400 (25 MB)', 'Largest inbound message in bytes; larger ones are refused with 552.'],
   ['RENRAKU_SMTP_TLS_CERT_PATH', '(empty: no STARTTLS)', 'PEM certificate (chain) the SMTP listener offers STARTTLS with; needs the key below. Re-read when the files change.'],
   ['RENRAKU_SMTP_TLS_KEY_PATH', '(empty)', 'PEM private key of that certificate.'],
-  ['RENRAKU_SMTP_AUTHSERV_ID', '(empty: From is trusted)', 'authserv-id of the MTA in front (e.g. its host name): list posts count as a member\'s only when that MTA\'s Authentication-Results header passes DMARC, or aligned DKIM or SPF, for the From domain; others wait for an owner.'],
+  ['RENRAKU_SMTP_AUTHSERV_ID', '(empty: From as written; see below)', 'authserv-id of the MTA in front (e.g. its host name): list posts count as a member\'s only when that MTA\'s Authentication-Results header passes DMARC, or aligned DKIM or SPF, for the From domain; others wait for an owner.'],
+  ['RENRAKU_SMTP_TRUST_FROM', 'false', 'With no RENRAKU_SMTP_AUTHSERV_ID and SMTP listening beyond loopback, members\' list posts wait for an owner; `true` publishes them on their From alone (anyone who reaches the port can post as any member).'],
   ['RENRAKU_LIST_DOMAIN', 'localhost', 'Domain of the groups\' list addresses.'],
   ['RENRAKU_SMTP_RELAY_URL', '(empty)', '`smtp://user:pass@host:port` smarthost for outbound mail.'],
   ['RENRAKU_DKIM_DOMAIN', '(empty: no DKIM)', 'Domain (`d=`) outbound mail is DKIM-signed for; needs the two below.'],
@@ -82,6 +90,8 @@ export const CONFIG_VARIABLES = [
   ['RENRAKU_LOG_LEVEL', 'info', 'pino level: fatal, error, warn, info, debug, trace, silent.'],
   ['RENRAKU_MESSAGE_BURST', '30', 'Messages a socket may send in a burst.'],
   ['RENRAKU_MESSAGE_RATE', '10', 'Messages per second a socket may send after the burst.'],
+  ['RENRAKU_TRUST_PROXY', '(empty: none)', 'Reverse proxies whose `X-Forwarded-For` names the client: their addresses or CIDRs, comma-separated (e.g. `127.0.0.1`). Sign-in and sign-up are limited per client address, so set it behind a proxy.'],
+  ['RENRAKU_THROTTLE_EXEMPT', '(empty)', 'Client addresses, comma-separated, exempt from the per-address sign-in and sign-up limits (e.g. a load-test host); per-account limits still apply.'],
   ['RENRAKU_OPERATOR_TOKEN', '(empty)', 'Bearer token for /metrics and diagnostics.'],
   ['RENRAKU_ZABBIX_SERVER', '(empty: no push)', '`host:port` of a Zabbix server or proxy to push key metrics to (trapper items).'],
   ['RENRAKU_ZABBIX_HOST', '(the machine\'s host name)', 'Host name of this node in Zabbix.'],
@@ -133,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpMaxBytes: int(env, 'RENRAKU_SMTP_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     ...smtpTls,
     smtpAuthservId: authservId(env),
+    smtpTrustFrom: bool(env, 'RENRAKU_SMTP_TRUST_FROM', false),
     listDomain,
     smtpRelayUrl,
     ...dkim,
@@ -140,6 +151,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     messageBurst: int(env, 'RENRAKU_MESSAGE_BURST', 30, 1, 1_000_000),
     messageRatePerSecond: int(env, 'RENRAKU_MESSAGE_RATE', 10, 1, 1_000_000),
+    trustProxy: trustProxy(env),
+    throttleExempt: Object.freeze(addressList(env, 'RENRAKU_THROTTLE_EXEMPT', false)),
     operatorToken: str(env, 'RENRAKU_OPERATOR_TOKEN', ''),
     zabbixServer: zabbixServer(env),
     zabbixHost: str(env, 'RENRAKU_ZABBIX_HOST', hostname()),
@@ -185,6 +198,33 @@ function zabbixServer(env: Env): string {
     throw new ConfigError('RENRAKU_ZABBIX_SERVER', `must be host:port, e.g. zabbix.example.org:10051 (got "${value}")`);
   }
   return value;
+}
+
+/** RENRAKU_TRUST_PROXY: '' (no proxy: the socket's peer is the client), or the proxies' addresses/CIDRs. */
+function trustProxy(env: Env): false | readonly string[] {
+  const proxies = addressList(env, 'RENRAKU_TRUST_PROXY', true);
+  return proxies.length === 0 ? false : Object.freeze(proxies);
+}
+
+/** A comma-separated list of IP addresses (and CIDR ranges when `cidr`). */
+function addressList(env: Env, name: string, cidr: boolean): string[] {
+  const items = str(env, name, '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  for (const item of items) {
+    const [address = '', bits, extra] = item.split('/');
+    const family = isIP(address);
+    const bitsOk = bits === undefined || (cidr && /^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new ConfigError(name, `must be IP addresses${cidr ? ' or CIDR ranges' : ''}, comma-separated (got "${item}")`);
+    }
+  }
+  return items;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = str(env, name, '').toLowerCase();
+  if (value === '') return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(name, `must be true or false (got "${value}")`);
 }
 
 function str(env: Env, name: string, fallback: string): string {

@@ -339,4 +339,29 @@ export const LIMITS = {
   listDigestCron: '*/15 * * * *',
   /** Mailing list: moderation queue page size. */
   maxListPage: 200,
+  /** Sign-in: failed attempts per account per window. Five slips of a person's memory pass;
+   *  an online guesser gets 20 tries an hour (480 a day) instead of thousands a second. A
+   *  success clears the account's count. */
+  loginFailuresPerAccount: 5,
+  loginFailureWindowMs: 15 * 60_000,
+  /** Sign-in: failed attempts per client address per window (the same window). One address
+   *  may be a school or an office behind NAT, so far above the per-account budget; it stops
+   *  one host spraying a common password over many accounts. */
+  loginFailuresPerAddress: 100,
+  /** Sign-up: new accounts per client address per hour. A family or a class signs up a few
+   *  at a time; a script creating accounts is stopped at ten. */
+  signupsPerAddress: 10,
+  signupWindowMs: 60 * 60_000,
+  /** Password reset: requests per client address and per email address per hour. Each sends
+   *  a mail, so they bound the mail a stranger can make us send to one inbox (3) or at all (5). */
+  passwordResetsPerAddress: 5,
+  passwordResetsPerEmail: 3,
+  passwordResetWindowMs: 60 * 60_000,
+  /** Verification mail: resends per user per hour (each is a mail to the same inbox). */
+  verificationResendsPerUser: 5,
+  verificationResendWindowMs: 60 * 60_000,
+  /** Password strength: only this many leading characters are estimated. The estimate is
+   *  superlinear in length (a 256-character password takes seconds of CPU, a denial of service
+   *  through sign-up); 64 characters take under 0.1 s, and 64 strong ones are strong anyway. */
+  passwordStrengthMaxChars: 64,
 } as const;

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   unauthenticated: { status: 401, message: 'Sign in first: no valid session token was given.' },
   invalid_credentials: { status: 401, message: 'Email or password is wrong.' },
   wrong_password: { status: 403, message: 'The current password is wrong.' },
+  too_many_attempts: { status: 429, message: 'Too many attempts: wait before trying again.' },
+  weak_password: { status: 422, message: 'The password is too easy to guess.' },
   invalid_token: { status: 403, message: 'The token is missing, expired or forged.' },
   origin_not_allowed: { status: 403, message: 'Cross-origin requests with a session cookie are refused.' },
   // authorization

@@ -94,6 +94,8 @@ export function httpErrorOptions(headers: Readonly<Record<string, string>>) {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) {
+      const retryAfterMs = err.details?.retry_after_ms;
+      if (typeof retryAfterMs === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
       return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
     }
     if (err.validation) {

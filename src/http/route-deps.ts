@@ -5,6 +5,7 @@ import type { AccountService } from '../domain/account-service.ts';
 import type { GroupService } from '../domain/group-service.ts';
 import type { TalkService } from '../domain/talk-service.ts';
 import type { Store } from '../domain/store.ts';
+import type { Throttles } from '../accounts/throttles.ts';
 import type { Auth } from './auth.ts';
 
 /** What every route plugin receives. */
@@ -15,6 +16,8 @@ export interface RouteDeps {
   groups: GroupService;
   talk: TalkService;
   store: Store;
+  /** Attempt budgets of sign-in, sign-up, password reset and verification resends. */
+  throttles: Throttles;
 }
 
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

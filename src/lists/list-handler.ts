@@ -5,13 +5,14 @@ import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../domain/store.ts';
 import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
 import type { InboundHandler, InboundMail, InboundRecipient } from '../mail/inbound/inbound-handler.ts';
-import { firstAddress } from '../mail/inbound/message-summary.ts';
+import { firstAddress, soleFromAddress } from '../mail/inbound/message-summary.ts';
 import { listAddress, listId, slugOfListAddress } from './list-address.ts';
 import type { ListPublisher } from './list-publisher.ts';
 import { classifyForList } from './mail-classifier.ts';
 import { sanitizePostHtml } from './html-sanitizer.ts';
 import { mayPost } from './list-permissions.ts';
 import { senderAuthenticated } from './sender-authentication.ts';
+import type { SenderTrust } from './sender-trust.ts';
 import type { ListAttachment, ListPostReason, ListPostStatus, NewListPost } from './types.ts';
 
 export interface ListHandlerDeps {
@@ -21,8 +22,8 @@ export interface ListHandlerDeps {
   ids: IdGenerator;
   clock: Clock;
   listDomain: string;
-  /** RENRAKU_SMTP_AUTHSERV_ID: when set, a member's post needs that MTA's authentication of its From. */
-  authservId?: string;
+  /** How far a member's From is believed (sender-trust.ts); as written when absent. */
+  senderTrust?: SenderTrust;
 }
 
 // C0 controls except \t \n \r, DEL and C1 controls: never stored (PostgreSQL cannot hold NUL).
@@ -70,6 +71,13 @@ export class ListHandler implements InboundHandler {
     this.deps = deps;
   }
 
+  /** Whether a member's From is believed under the configured SenderTrust. */
+  private trusted(parsed: ParsedMail, fromAddress: string): boolean {
+    const trust = this.deps.senderTrust ?? { mode: 'from' };
+    if (trust.mode === 'authserv') return senderAuthenticated(parsed.headerLines, trust.authservId, fromAddress);
+    return trust.mode === 'from';
+  }
+
   async resolve(address: string): Promise<InboundRecipient | undefined> {
     const slug = slugOfListAddress(address, this.deps.listDomain);
     if (slug === undefined) return undefined;
@@ -85,7 +93,9 @@ export class ListHandler implements InboundHandler {
     const settings = await store.lists.getSettings(group.id);
     const { parsed } = mail;
     const from = firstAddress(parsed.from);
-    const user = from && (await store.users.findByEmail(from.address));
+    // Only a From of one mailbox names a member: with several, any one of them may be forged.
+    const sender = soleFromAddress(parsed);
+    const user = sender && (await store.users.findByEmail(sender.address));
     const membership = user && (await store.groups.getMembership(group.id, user.id));
 
     let status: ListPostStatus = 'published';
@@ -94,7 +104,7 @@ export class ListHandler implements InboundHandler {
     if (notForList !== undefined || mail.envelopeFrom === '') [status, reason] = ['dropped', notForList ?? 'auto_reply'];
     else if (from === undefined) [status, reason] = ['dropped', 'no_sender'];
     else if (membership === undefined) [status, reason] = ['held', 'not_member'];
-    else if (this.deps.authservId && !senderAuthenticated(parsed.headerLines, this.deps.authservId, from.address)) [status, reason] = ['held', 'unauthenticated'];
+    else if (!this.trusted(parsed, from.address)) [status, reason] = ['held', 'unauthenticated'];
     else if (!mayPost(membership.role, settings.mode)) [status, reason] = ['held', 'not_permitted'];
 
     const now = this.deps.clock.now();

@@ -8,6 +8,7 @@ import type { Settlement } from '../mail/outbox-repository.ts';
 import type { JobOutcome } from '../scheduler/job-repository.ts';
 import type { ConnectionTable } from './connection-table.ts';
 import type { RealtimeMetrics } from './realtime-metrics.ts';
+import type { ThrottleMetrics } from '../accounts/throttles.ts';
 
 /** What the metrics read at scrape time: public surfaces of the running node. */
 export interface MetricsSources {
@@ -35,7 +36,7 @@ const RECOVERY_BUCKETS = [0, 1, 5, 10, 50, 100, 500, 1000, 5000];
  * mail results, and the RealtimeMetrics calls of the hot path). One Registry per node, never
  * prom-client's global one, so several nodes in one process (tests) keep apart.
  */
-export class OpsMetrics implements RealtimeMetrics {
+export class OpsMetrics implements RealtimeMetrics, ThrottleMetrics {
   readonly registry = new Registry();
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;
@@ -55,6 +56,8 @@ export class OpsMetrics implements RealtimeMetrics {
   private readonly smtpSessions: Counter;
   private readonly smtpRejections: Counter<'reason'>;
   private readonly storeQueries: Histogram<'outcome'>;
+  private readonly loginFailures: Counter;
+  private readonly throttledAttempts: Counter<'policy'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -143,6 +146,8 @@ export class OpsMetrics implements RealtimeMetrics {
     this.busReconnects = new Counter({ name: `${PREFIX}bus_reconnects_total`, help: 'Reconnections of the cluster bus.', registers });
     this.smtpSessions = new Counter({ name: `${PREFIX}smtp_sessions_total`, help: 'Inbound SMTP sessions opened.', registers });
     this.storeQueries = new Histogram({ name: `${PREFIX}store_query_seconds`, help: 'Store queries run through Kysely (SQLite appends on their own thread excluded), by outcome.', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers });
+    this.loginFailures = new Counter({ name: `${PREFIX}login_failures_total`, help: 'Sign-ins refused for a wrong password or unknown email (not counting throttled ones).', registers });
+    this.throttledAttempts = new Counter({ name: `${PREFIX}throttled_total`, help: 'Account attempts refused with too_many_attempts, by budget (login-account, login-address, signup-address, …).', labelNames: ['policy'], registers });
     this.smtpRejections = new Counter({ name: `${PREFIX}smtp_rejections_total`, help: 'Inbound SMTP recipients or messages refused, by reason.', labelNames: ['reason'], registers });
   }
 
@@ -212,6 +217,14 @@ export class OpsMetrics implements RealtimeMetrics {
 
   smtpRejected(reason: string): void {
     this.smtpRejections.inc({ reason });
+  }
+
+  loginFailed(): void {
+    this.loginFailures.inc();
+  }
+
+  throttled(policy: string): void {
+    this.throttledAttempts.inc({ policy });
   }
 
   /** One store query took `seconds` (failed or not). */

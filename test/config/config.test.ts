@@ -23,6 +23,10 @@ test('a bad value names its variable', () => {
     { RENRAKU_LOG_LEVEL: 'loud' },
     { RENRAKU_SMTP_RELAY_URL: 'mail.example' },
     { RENRAKU_REDIS_URL: 'redis://127.0.0.1:6379' },
+    { RENRAKU_SMTP_TRUST_FROM: 'yes' },
+    { RENRAKU_TRUST_PROXY: 'proxy.example' },
+    { RENRAKU_TRUST_PROXY: '10.0.0.0/33' },
+    { RENRAKU_THROTTLE_EXEMPT: '10.0.0.0/8' },
   ];
   for (const env of cases) {
     const name = Object.keys(env)[0]!;
@@ -43,4 +47,11 @@ test('STARTTLS takes a certificate and its key together: half a pair names the m
   assert.ok(both.smtpTlsCertPath.endsWith('/tls.crt') && both.smtpTlsCertPath.startsWith('/'));
   assert.ok(both.smtpTlsKeyPath.endsWith('/tls.key') && both.smtpTlsKeyPath.startsWith('/'));
   assert.equal(loadConfig({}).smtpTlsCertPath, '');
+});
+
+test('proxies, throttle exemptions and trusting From: off unless set', () => {
+  const c = loadConfig({});
+  assert.deepEqual([c.trustProxy, c.throttleExempt, c.smtpTrustFrom], [false, [], false]);
+  const set = loadConfig({ RENRAKU_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1', RENRAKU_THROTTLE_EXEMPT: '192.0.2.7', RENRAKU_SMTP_TRUST_FROM: 'TRUE' });
+  assert.deepEqual([set.trustProxy, set.throttleExempt, set.smtpTrustFrom], [['127.0.0.1', '10.0.0.0/8', '::1'], ['192.0.2.7'], true]);
 });

@@ -31,7 +31,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'renraku-node-'));
   const child = spawn(process.execPath, [BIN, 'start'], {
-    env: { ...process.env, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'info', RENRAKU_THROTTLE_EXEMPT: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

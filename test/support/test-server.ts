@@ -33,15 +33,20 @@ export interface TestServer {
 
 let counter = 0;
 
+/** A password the strength check accepts (zxcvbn score ≥ 3), for tests that sign people up. */
+export const TEST_PASSWORD = 'correct horse battery';
+
 /**
  * The whole server on a free port with a fresh SQLite store in a temp dir (or the given
- * store/bus), real HTTP and WebSocket. Every test file gets its own. A restart test passes the
+ * store/bus), real HTTP and WebSocket. Every test file gets its own. Requests come from
+ * 127.0.0.1, which is exempt from the per-address sign-up and sign-in budgets (tests sign up
+ * many people); throttle tests name other clients through RENRAKU_TRUST_PROXY. A restart test passes the
  * `dataDir` and `port` of the server it stopped (a given dataDir is the caller's: stop() keeps
  * it); `webRoot` serves a web client built elsewhere.
  */
 export async function startTestServer(opts: { env?: Record<string, string>; store?: Store; bus?: Bus; clock?: Clock; dataDir?: string; port?: number; webRoot?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'renraku-test-'));
-  const config = loadConfig({ RENRAKU_HOST: '127.0.0.1', RENRAKU_HTTP_PORT: String(opts.port ?? 0), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({ RENRAKU_HOST: '127.0.0.1', RENRAKU_HTTP_PORT: String(opts.port ?? 0), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'silent', RENRAKU_THROTTLE_EXEMPT: '127.0.0.1', ...opts.env });
   const app = await buildApp({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...(opts.store ? { store: opts.store } : {}), ...(opts.bus ? { bus: opts.bus } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
   const url = await app.listen();
   const wsUrl = url.replace(/^http/, 'ws');
@@ -92,7 +97,7 @@ export function apiClient(url: string): Omit<TestServer, 'app' | 'url' | 'wsUrl'
     request,
     async signup(name) {
       const n = ++counter;
-      const body = await ok('POST', '/api/signup', { body: { email: `${name.toLowerCase().replace(/\W/g, '')}-${n}-${process.pid}@example.test`, password: 'correct horse battery', name } }, 201);
+      const body = await ok('POST', '/api/signup', { body: { email: `${name.toLowerCase().replace(/\W/g, '')}-${n}-${process.pid}@example.test`, password: TEST_PASSWORD, name } }, 201);
       const st = await ok('POST', '/api/socket-token', { token: body.token }, 200);
       return { user: body.user, token: body.token, socketToken: st.token };
     },

@@ -12,7 +12,7 @@ const SessionSchema = Type.Object({
 const Accepted = Type.Object({ status: Type.Literal('accepted') });
 
 /** Sign up, sign in, sign out, who am I, socket tokens; verification, reset, profile, sessions, leaving, export. */
-export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): void {
+export function accountRoutes(app: Api, { accounts, auth, talk, throttles }: RouteDeps): void {
   const client = (request: { headers: Record<string, string | string[] | undefined> }) => {
     const ua = request.headers['user-agent'];
     return { userAgent: typeof ua === 'string' ? ua : undefined };
@@ -21,18 +21,20 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
   app.post('/api/signup', {
     schema: {
       tags: ['accounts'], description: 'Creates the account and mails a verification link to the address (valid 24 h).',
-      body: Type.Object({ email: Email, password: Password, name: Name, language: Type.Optional(LanguageSchema) }), response: { 201: SignedIn, ...errors(409) },
+      body: Type.Object({ email: Email, password: Password, name: Name, language: Type.Optional(LanguageSchema) }), response: { 201: SignedIn, ...errors(409, 422, 429) },
     },
   }, async (request, reply) => {
+    await throttles.signup.take(request.ip);
     const signed = await accounts.signup(request.body, client(request));
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return reply.status(201).send(signed);
   });
 
   app.post('/api/login', {
-    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 200: SignedIn, ...errors() } },
+    schema: { tags: ['accounts'], body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 200: SignedIn, ...errors(429) } },
   }, async (request, reply) => {
-    const signed = await accounts.login(request.body.email, request.body.password, client(request));
+    const { email, password } = request.body;
+    const signed = await throttles.login.attempt(email, request.ip, () => accounts.login(email, password, client(request)));
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return signed;
   });
@@ -61,7 +63,7 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
   app.put('/api/me/password', {
     schema: {
       tags: ['accounts'], description: 'Changes the password; every other session ends and its sockets close.',
-      body: Type.Object({ current: Type.String({ maxLength: LIMITS.maxPasswordLength }), password: Password }), response: { 204: Type.Null(), ...errors(403) },
+      body: Type.Object({ current: Type.String({ maxLength: LIMITS.maxPasswordLength }), password: Password }), response: { 204: Type.Null(), ...errors(403, 422) },
     },
   }, async (request, reply) => {
     await accounts.changePassword(await auth.requireSession(request), request.body.current, request.body.password);
@@ -83,6 +85,8 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
     schema: { tags: ['accounts'], description: 'Mails a new verification link (older ones stop working).', response: { 202: Accepted, ...errors(409, 429) } },
   }, async (request, reply) => {
     const user = await auth.requireUser(request);
+    // An address already verified is answered 409 without spending the budget.
+    if (!user.email_verified) await throttles.verificationResend.take(user.id);
     await accounts.resendVerification(user);
     return reply.status(202).send({ status: 'accepted' as const });
   });
@@ -102,6 +106,7 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
       body: Type.Object({ email: Email }), response: { 202: Accepted, ...errors(429) },
     },
   }, async (request, reply) => {
+    await throttles.passwordReset.take(request.ip, request.body.email);
     accounts.requestPasswordReset(request.body.email);
     return reply.status(202).send({ status: 'accepted' as const });
   });
@@ -109,7 +114,7 @@ export function accountRoutes(app: Api, { accounts, auth, talk }: RouteDeps): vo
   app.post('/api/password-reset/confirm', {
     schema: {
       tags: ['accounts'], description: 'Sets the password of a reset link; every session of the account ends and its sockets close on every node.',
-      body: Type.Object({ token: LinkToken, password: Password }), response: { 204: Type.Null(), ...errors(400, 410) },
+      body: Type.Object({ token: LinkToken, password: Password }), response: { 204: Type.Null(), ...errors(400, 410, 422) },
     },
   }, async (request, reply) => {
     await accounts.confirmPasswordReset(request.body.token, request.body.password);

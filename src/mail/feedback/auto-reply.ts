@@ -1,4 +1,5 @@
 import type { ParsedMail } from 'mailparser';
+import { soleFromAddress } from '../inbound/message-summary.ts';
 
 /** The header's value as text (mailparser gives structured values for some headers). */
 function header(parsed: ParsedMail, name: string): string {
@@ -23,8 +24,8 @@ export function isAutomatic(parsed: ParsedMail, envelopeFrom: string): boolean {
   return header(parsed, 'x-autoreply') !== '' || header(parsed, 'x-autorespond') !== '';
 }
 
-/** The From address (lower-cased as written, without name), or undefined when there is none usable. */
+/** The From address (as written, without name), or undefined when there is none usable — also when From names several mailboxes. */
 export function fromAddress(parsed: ParsedMail): string | undefined {
-  const first = parsed.from?.value[0]?.address?.trim();
+  const first = soleFromAddress(parsed)?.address.trim();
   return first !== undefined && /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/.test(first) && first.length <= 254 ? first : undefined;
 }

@@ -1,4 +1,4 @@
-import type { AddressObject, ParsedMail } from 'mailparser';
+import type { AddressObject, EmailAddress, ParsedMail } from 'mailparser';
 
 /** The first mailbox of an address header (From, Reply-To), or undefined. */
 export function firstAddress(field: AddressObject | AddressObject[] | undefined): { address: string; name: string } | undefined {
@@ -9,6 +9,21 @@ export function firstAddress(field: AddressObject | AddressObject[] | undefined)
     }
   }
   return undefined;
+}
+
+/**
+ * The From mailbox when the message has exactly one From header naming exactly one mailbox
+ * (groups counted by their members), or undefined. RFC 5322 allows several authors in one
+ * From; none of them can be taken as the sender, so such a message is nobody's: matching only
+ * the first would let `From: member@x, me@y` pass as the member.
+ */
+export function soleFromAddress(parsed: Pick<ParsedMail, 'from' | 'headerLines'>): { address: string; name: string } | undefined {
+  if (parsed.headerLines.filter((h) => h.key.toLowerCase() === 'from').length !== 1) return undefined;
+  const objects = parsed.from === undefined ? [] : Array.isArray(parsed.from) ? parsed.from : [parsed.from];
+  const mailboxes = objects.flatMap((object) => object.value.flatMap((entry: EmailAddress): EmailAddress[] => (entry.group ? entry.group : [entry])));
+  if (mailboxes.length !== 1) return undefined;
+  const [only] = mailboxes;
+  return only?.address !== undefined && only.address.includes('@') ? { address: only.address, name: only.name } : undefined;
 }
 
 /**
