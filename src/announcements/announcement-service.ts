@@ -43,6 +43,8 @@ export interface StatusRow {
   read_at: number | null;
   answer: Answer | null;
   answered_at: number | null;
+  /** false: the person has not confirmed their address, so no mail reaches them */
+  email_verified: boolean;
 }
 
 export interface StatusView {
@@ -200,7 +202,7 @@ export class AnnouncementService {
     const answers = recipients.flatMap((r) => (r.answer ? [r.answer] : []));
     return {
       announcement_id: announcementId,
-      recipients: recipients.map((r) => ({ user_id: r.user_id, name: r.name, read_at: r.read_at, answer: r.answer, answered_at: r.answered_at })),
+      recipients: recipients.map((r) => ({ user_id: r.user_id, name: r.name, read_at: r.read_at, answer: r.answer, answered_at: r.answered_at, email_verified: r.email_verified })),
       tally: tally(announcement.answer_spec, recipients.length, answers),
       recipient_count: recipients.length,
       read_count: recipients.filter((r) => r.read_at !== null).length,

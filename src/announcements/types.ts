@@ -96,7 +96,10 @@ export interface Recipient {
 }
 
 export interface RecipientView extends Recipient {
+  /** '' for a person who left the service (shown as "Former member"). */
   name: string;
+  /** false while the person has not proved their address: no announcement mail reaches them. */
+  email_verified: boolean;
 }
 
 /** How to reach a recipient now: `mail_delivery` is null once they have left the group. */

@@ -113,7 +113,8 @@ export const AnnouncementSchema = Type.Object({
 export const StatusSchema = Type.Object({
   announcement_id: Type.String(),
   recipients: Type.Array(Type.Object({
-    user_id: Type.String(), name: Type.String(), read_at: NullableTime, answer: Type.Union([AnswerSchema, Type.Null()]), answered_at: NullableTime,
+    user_id: Type.String(), name: Type.String({ description: "'' for a person who left the service" }), read_at: NullableTime, answer: Type.Union([AnswerSchema, Type.Null()]), answered_at: NullableTime,
+    email_verified: Type.Boolean({ description: 'false: the person has not confirmed their address, so no mail reaches them' }),
   })),
   tally: TallySchema,
   recipient_count: Type.Integer(), read_count: Type.Integer(), answered_count: Type.Integer(),

@@ -95,7 +95,9 @@ export class ListHandler implements InboundHandler {
     const from = firstAddress(parsed.from);
     // Only a From of one mailbox names a member: with several, any one of them may be forged.
     const sender = soleFromAddress(parsed);
-    const user = sender && (await store.users.findByEmail(sender.address));
+    const account = sender && (await store.users.findByEmail(sender.address));
+    // An address nobody proved is not a member's: its post waits for an owner as a stranger's would.
+    const user = account && account.email_verified ? account : undefined;
     const membership = user && (await store.groups.getMembership(group.id, user.id));
 
     let status: ListPostStatus = 'published';

@@ -15,7 +15,7 @@ function announcement(over: Partial<Announcement>): Announcement {
 }
 
 function recipient(name: string, over: Partial<RecipientView> = {}): RecipientView {
-  return { announcement_id: 'a1', user_id: `u-${name}`, name, read_at: null, answer: null, answered_at: null, reminders_sent: 0, ...over };
+  return { announcement_id: 'a1', user_id: `u-${name}`, name, read_at: null, answer: null, answered_at: null, reminders_sent: 0, email_verified: true, ...over };
 }
 
 describe('CSV cells', () => {

@@ -222,12 +222,12 @@ export class KyselyAnnouncementRepository implements AnnouncementRepository {
     const rows = await this.db
       .selectFrom('announcement_recipients as r')
       .innerJoin('users', 'users.id', 'r.user_id')
-      .select(['r.announcement_id', 'r.user_id', 'r.read_at', 'r.answer', 'r.answered_at', 'r.reminders_sent', 'users.name'])
+      .select(['r.announcement_id', 'r.user_id', 'r.read_at', 'r.answer', 'r.answered_at', 'r.reminders_sent', 'users.name', 'users.email_verified_at'])
       .where('r.announcement_id', '=', announcementId)
       .orderBy('users.name')
       .orderBy('r.user_id')
       .execute();
-    return rows.map((row) => ({ ...toRecipient(row), name: row.name }));
+    return rows.map(({ email_verified_at, name, ...row }) => ({ ...toRecipient(row), name, email_verified: email_verified_at !== null }));
   }
 
   async stats(announcementId: string): Promise<RecipientStats> {

@@ -19,7 +19,7 @@ export interface AnswerRecorder {
 
 export interface ReplyHandlerDeps {
   addresses: ReplyAddresses;
-  store: Pick<Store, 'feedback' | 'announcements'>;
+  store: Pick<Store, 'feedback' | 'announcements' | 'users'>;
   answers: AnswerRecorder;
   notifier: Notifier;
   clock: Clock;
@@ -61,7 +61,10 @@ export class ReplyHandler implements InboundHandler {
       mail_id: mail.id, announcement_id: announcement.id, user_id: pair.userId, outcome: 'ignored', choice: null, comment: null, error: null, received_at: clock.now(),
     };
     const text = mail.parsed.text ?? (typeof mail.parsed.html === 'string' ? htmlToText(mail.parsed.html) : '');
-    if (!isAutomatic(mail.parsed, mail.envelopeFrom)) {
+    // Answers by mail count only for a proved address (no announcement mail reaches another anyway).
+    const verified = (await store.users.findById(pair.userId))?.email_verified === true;
+    if (!verified) reply.error = 'email_not_verified';
+    else if (!isAutomatic(mail.parsed, mail.envelopeFrom)) {
       const read = readReplyAnswer(text);
       if (read.choice !== undefined && announcement.answer_spec?.type === 'attendance') {
         Object.assign(reply, { choice: read.choice, comment: read.comment });
