@@ -148,6 +148,78 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
       });
     });
 
+    describe('accounts', () => {
+      it('a new account may start unverified; verifying needs the current address; a change verifies the new one', async () => {
+        const dan = await store.users.create({ ...newUser('dan'), email_verified: false });
+        assert.equal(dan.email_verified, false);
+        assert.equal(await store.users.markEmailVerified(dan.id, 'other@example.com', T0 + 1), false);
+        assert.equal(await store.users.markEmailVerified(dan.id, 'DAN@example.com', T0 + 1), true);
+        assert.equal((await store.users.findById(dan.id))?.email_verified, true);
+        await store.users.create(newUser('erin'));
+        await assert.rejects(store.users.changeEmail(dan.id, 'Erin@example.com', T0 + 2), appError('email_taken'));
+        assert.equal(await store.users.changeEmail(dan.id, 'dan.new@example.com', T0 + 2), true);
+        assert.equal((await store.users.findByEmail('DAN.NEW@example.com'))?.id, dan.id);
+        assert.deepEqual(await store.users.updateProfile(dan.id, { name: 'Dan', language: 'en' }), {
+          id: dan.id, email: 'dan.new@example.com', name: 'Dan', created_at: T0, email_verified: true, language: 'en',
+        });
+      });
+
+      it('an account link is taken once, not after it expires, and not for another purpose', async () => {
+        const alice = newUser('alice');
+        await store.users.create(alice);
+        const base = { user_id: alice.id, email: alice.email, created_at: T0, expires_at: T0 + 100 };
+        await store.accountTokens.create({ ...base, token_hash: 'v1', purpose: 'verify_email' });
+        await store.accountTokens.create({ ...base, token_hash: 'v2', purpose: 'verify_email' });
+        await store.accountTokens.create({ ...base, token_hash: 'r1', purpose: 'reset_password', email: null });
+        assert.equal(await store.accountTokens.take('v1', 'reset_password', T0 + 1), undefined);
+        const [first, second] = await Promise.all([store.accountTokens.take('v1', 'verify_email', T0 + 1), store.accountTokens.take('v1', 'verify_email', T0 + 1)]);
+        assert.equal([first, second].filter((t) => t !== undefined).length, 1, 'exactly one of two concurrent uses');
+        assert.equal((await store.accountTokens.find('v1', 'verify_email'))?.used, true);
+        assert.equal(await store.accountTokens.take('r1', 'reset_password', T0 + 100), undefined, 'expired');
+        assert.equal(await store.accountTokens.revokeForUser(alice.id, ['verify_email'], T0 + 2), 1);
+        assert.equal(await store.accountTokens.take('v2', 'verify_email', T0 + 3), undefined, 'revoked');
+        assert.equal(await store.accountTokens.deleteExpired(T0 + 100), 3);
+      });
+
+      it('sessions are listed newest first and end one by one or all but one', async () => {
+        const alice = newUser('alice');
+        await store.users.create(alice);
+        for (const [id, at] of [['s1', T0], ['s2', T0 + 1], ['s3', T0 + 2]] as const) {
+          await store.sessions.create({ id, token_hash: `h-${id}`, user_id: alice.id, created_at: at, expires_at: T0 + 1000, user_agent: `agent ${id}` });
+        }
+        assert.deepEqual((await store.sessions.listForUser(alice.id, T0 + 5)).map((x) => [x.id, x.user_agent]), [['s3', 'agent s3'], ['s2', 'agent s2'], ['s1', 'agent s1']]);
+        assert.equal(await store.sessions.isLive('s1', alice.id, T0 + 5), true);
+        assert.equal(await store.sessions.isLive('s1', 'u-other', T0 + 5), false);
+        assert.equal(await store.sessions.isLive('s1', alice.id, T0 + 1000), false);
+        await store.sessions.touch('s1', T0 + 50);
+        assert.equal((await store.sessions.findUser('h-s1', T0 + 51))?.last_used_at, T0 + 50);
+        assert.equal(await store.sessions.deleteById('u-other', 's1'), false);
+        assert.equal(await store.sessions.deleteById(alice.id, 's1'), true);
+        assert.deepEqual((await store.sessions.deleteForUser(alice.id, 's3')).sort(), ['s2']);
+        assert.equal(await store.sessions.delete('h-s3'), 's3');
+      });
+
+      it('leaving: sole owners are named; anonymizing keeps messages and answers, erases the rest', async () => {
+        const { alice, bob, group, roomA } = await world();
+        assert.deepEqual(await store.accountData.soleOwnerGroups(alice.id), [{ id: group.id, name: group.name }]);
+        assert.deepEqual(await store.accountData.soleOwnerGroups(bob.id), []);
+        await store.messages.append(msg(roomA.id, bob.id, { body: 'hello' }));
+        await store.sessions.create({ token_hash: 'hb', user_id: bob.id, created_at: T0, expires_at: T0 + 1000 });
+        const exported = await store.accountData.exportUser(bob.id);
+        assert.deepEqual(exported.messages.map((m) => m.body), ['hello']);
+        assert.deepEqual(exported.memberships.map((m) => [m.group_id, m.role, m.mail_delivery]), [[group.id, 'member', 'each']]);
+        assert.deepEqual(await store.accountData.anonymize(bob.id, T0 + 9), { group_ids: [group.id] });
+        const gone = await store.users.findById(bob.id);
+        assert.equal(gone?.name, '');
+        assert.equal(gone?.email_verified, false);
+        assert.equal(await store.users.findByEmail(bob.email), undefined);
+        assert.equal(await store.sessions.findUser('hb', T0), undefined);
+        assert.equal(await store.groups.getMembership(group.id, bob.id), undefined);
+        assert.deepEqual((await store.messages.range(roomA.id, { limit: 10 })).map((m) => [m.author_id, m.body]), [[bob.id, 'hello']]);
+        await store.users.create({ ...newUser('bob2'), email: bob.email });
+      });
+    });
+
     describe('groups', () => {
       it('create stores the group and makes the creator its owner', async () => {
         const alice = newUser('alice');
