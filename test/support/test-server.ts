@@ -7,6 +7,10 @@ import { loadConfig } from '../../src/config/config.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import type { Store } from '../../src/domain/store.ts';
 import type { Bus } from '../../src/pubsub/bus.ts';
+import { IdGenerator } from '../../src/domain/ids.ts';
+import { hashPassword } from '../../src/domain/password.ts';
+
+const ids = new IdGenerator();
 
 export interface TestUser {
   user: { id: string; email: string; name: string; email_verified?: boolean };
@@ -55,12 +59,16 @@ export async function startTestServer(opts: { env?: Record<string, string>; stor
   return {
     app, url, wsUrl, dataDir,
     ...client,
-    /** Signs up and marks the address verified in the store, as an account that opened its link
-     *  (the link itself is tested in test/accounts/); `signupUnverified` leaves it as sign-up does. */
+    /** An account that exists with a verified address (as after opening its link), signed in over
+     *  HTTP: stored directly, so no verification mail reaches a test's relay. The sign-up route and
+     *  its mail are tested in test/accounts/; `signupUnverified` goes through that route. */
     async signup(name) {
-      const user = await client.signup(name);
-      await app.store.users.markEmailVerified(user.user.id, user.user.email, Date.now());
-      return { ...user, user: { ...user.user, email_verified: true } };
+      const email = `${name.toLowerCase().replace(/\W/g, '')}-${++counter}-${process.pid}@example.test`;
+      const created = await app.store.users.create({ id: ids.next(), email, name, created_at: Date.now(), password_hash: await hashPassword(TEST_PASSWORD) });
+      const signedIn = await client.request('POST', '/api/login', { body: { email, password: TEST_PASSWORD } });
+      if (signedIn.status !== 200) throw new Error(`login of ${email}: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
+      const st = await client.request('POST', '/api/socket-token', { token: signedIn.body.token });
+      return { user: created, token: signedIn.body.token, socketToken: st.body.token };
     },
     signupUnverified: client.signup,
     async stop() {
