@@ -9,6 +9,12 @@ import { mailedLinkTokens } from '../support/mailed-links.ts';
 import { phone, signInContext, signInInUi, signUpInUi, texts } from '../support/ui.ts';
 import { buildWebClient } from '../support/web-build.ts';
 
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 const SUITE = 'web client: account screens (address confirmation, password reset, sessions, leaving)';
 const PASSWORD = 'correct horse battery';
 const ja = texts('ja');
@@ -116,7 +122,7 @@ describe(SUITE, requireChromiumOrSkip(SUITE), () => {
     await p.getByRole('heading', { name: ja('forgot.title') }).waitFor();
   });
 
-  test('settings: the session list marks this device and signs out another session', { timeout: 60_000 }, async () => {
+  test('settings: the session list marks this device and signs out another session; my data downloads', { timeout: 60_000 }, async () => {
     const person = await server.signup('Emi');
     const p = await page('en', { email: person.user.email });
     await p.goto(`${server.url}/#/settings`);
@@ -133,6 +139,11 @@ describe(SUITE, requireChromiumOrSkip(SUITE), () => {
     await p.reload();
     await p.getByRole('heading', { name: en('settings.title') }).waitFor();
     await eventually(async () => assert.equal(await sessions.count(), 1));
+
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: en('export.download') }).click()]);
+    assert.equal(download.suggestedFilename(), 'renraku-export.json');
+    const exported = JSON.parse(await streamText(await download.createReadStream()));
+    assert.equal(exported.profile.email, person.user.email);
   });
 
   test('leaving: the only representative of a group is shown the group; a member who leaves is shown as a former member', { timeout: 90_000 }, async () => {
