@@ -5,6 +5,10 @@ import { translator } from './i18n/translator.ts';
 import { useObservable } from './lib/use-observable.ts';
 import { hrefOf, parseHash, type Route } from './routing/route.ts';
 import { navigate, useRoute } from './routing/use-route.ts';
+import { ForgotPasswordScreen } from './account/forgot-password-screen.tsx';
+import { ResetPasswordScreen } from './account/reset-password-screen.tsx';
+import { VerifyBanner } from './account/verify-banner.tsx';
+import { VerifyEmailScreen } from './account/verify-email-screen.tsx';
 import { AuthScreen } from './screens/auth-screen.tsx';
 import { GroupScreen } from './screens/group-screen.tsx';
 import { GroupsScreen } from './screens/groups-screen.tsx';
@@ -42,25 +46,40 @@ function Shell({ auth, route }: { auth: AuthState; route: Route }) {
   if (auth.status === 'loading') return <div class="screen splash" aria-busy="true"><p class="brand">連絡網 Renraku</p></div>;
   if (auth.status === 'unreachable') return <Unreachable />;
   if (auth.status === 'signedOut') {
+    const account = accountLinkScreen(route);
+    if (account) return account;
     if (route.name === 'signup') return <AuthScreen mode="signup" {...(route.next ? { next: route.next } : {})} />;
     if (route.name === 'invite') return <InviteScreen code={route.code} />;
     const next = route.name === 'signin' ? route.next : route.name === 'home' ? undefined : hrefOf(route);
-    return <AuthScreen mode="signin" {...(next ? { next } : {})} />;
+    return <AuthScreen mode="signin" {...(next ? { next } : {})} {...(route.name === 'signin' && route.notice ? { notice: route.notice } : {})} />;
   }
   return (
     <SessionContext.Provider value={auth.session}>
       <LinkBanner />
+      <VerifyBanner />
       <SignedInScreen route={route} notFound={t('app.notFound')} />
     </SessionContext.Provider>
   );
 }
 
+/** The pages of mailed account links and the form asking for one: the same signed in or out. */
+function accountLinkScreen(route: Route) {
+  switch (route.name) {
+    case 'forgotPassword': return <ForgotPasswordScreen />;
+    case 'resetPassword': return <ResetPasswordScreen key={route.token} token={route.token} />;
+    case 'verifyEmail': return <VerifyEmailScreen key={route.token} token={route.token} />;
+    default: return undefined;
+  }
+}
+
 function SignedInScreen({ route, notFound }: { route: Route; notFound: string }) {
   const { t } = useT();
+  const account = accountLinkScreen(route);
   const redirect = route.name === 'signin' || route.name === 'signup' ? (route.next ? parseHash(route.next) : { name: 'home' as const }) : undefined;
   useEffect(() => {
     if (redirect) navigate(redirect, true);
   }, [redirect && hrefOf(redirect)]);
+  if (account) return account;
   switch (route.name) {
     case 'home': return <GroupsScreen />;
     case 'invite': return <InviteScreen code={route.code} />;

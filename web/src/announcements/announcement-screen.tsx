@@ -35,7 +35,8 @@ export function AnnouncementScreen({ id }: { id: string }) {
       if (announcement.me && announcement.me.read_at === null) {
         announcementsApi.markRead(id).then(({ me }) => setA((held) => (held ? { ...held, me } : held)), () => undefined);
       }
-      api.members(announcement.group_id).then(({ members }) => setAuthor(members.find((m) => m.user_id === announcement.author_id)?.name), () => undefined);
+      // An author no longer among the members left the group or the service.
+      api.members(announcement.group_id).then(({ members }) => setAuthor(members.find((m) => m.user_id === announcement.author_id)?.name ?? t('room.formerMember')), () => undefined);
     }, (e: { code?: string }) => setError(errorText(e.code ?? 'internal')));
   }, [id]);
 

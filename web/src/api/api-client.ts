@@ -1,4 +1,4 @@
-import { ApiError } from './api-error.ts';
+import { ApiError, retryAfterSeconds } from './api-error.ts';
 import type { Group, Invite, InvitePreview, Member, Message, Role, Room, RoomUnread, Subgroup, User } from './types.ts';
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -39,12 +39,14 @@ export class ApiClient {
     const data = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
     if (!response.ok) {
       if (response.status === 401 && path !== '/api/login') this.onUnauthenticated();
-      throw new ApiError(response.status, data.code ?? 'internal', data.message ?? response.statusText);
+      const { code, message, ...details } = data;
+      const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
+      throw new ApiError(response.status, code ?? 'internal', message ?? response.statusText, { details, ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) });
     }
     return data as T;
   }
 
-  signup(input: { name: string; email: string; password: string }): Promise<{ user: User }> {
+  signup(input: { name: string; email: string; password: string; language?: 'ja' | 'en' }): Promise<{ user: User }> {
     return this.request('POST', '/api/signup', input);
   }
   login(email: string, password: string): Promise<{ user: User }> {

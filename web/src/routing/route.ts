@@ -6,7 +6,7 @@ export type GroupTab = 'rooms' | 'members' | 'invites' | 'announcements' | 'list
 
 export type Route =
   | { name: 'home' }
-  | { name: 'signin'; next?: string }
+  | { name: 'signin'; next?: string; notice?: SignInNotice }
   | { name: 'signup'; next?: string }
   | { name: 'invite'; code: string }
   | { name: 'group'; groupId: string; tab: GroupTab }
@@ -14,24 +14,37 @@ export type Route =
   | { name: 'compose'; groupId: string; draftId?: string }
   | { name: 'announcement'; id: string }
   | { name: 'settings' }
+  /** The account links mailed by the server (src/domain/account-service.ts) and the form that asks for one. */
+  | { name: 'forgotPassword' }
+  | { name: 'resetPassword'; token: string }
+  | { name: 'verifyEmail'; token: string }
   /** The operators' page (web/src/operators): the operator token, not a session, opens it. */
   | { name: 'operators' }
   | { name: 'notFound'; path: string };
 
 const TABS: readonly GroupTab[] = ['rooms', 'members', 'invites', 'announcements', 'list'];
 
+/** Why sign-in is shown again: the password was just set, or the account deleted. */
+export type SignInNotice = 'passwordSet' | 'accountDeleted';
+const NOTICES: readonly SignInNotice[] = ['passwordSet', 'accountDeleted'];
+
 /** `#/g/<id>/r/<room>` → route. Unknown paths are `notFound`, never an exception. */
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, '');
   const [pathPart = '', queryPart = ''] = raw.split('?', 2);
   const parts = pathPart.split('/').filter((p) => p !== '').map(safeDecode);
-  const next = new URLSearchParams(queryPart).get('next') ?? undefined;
+  const query = new URLSearchParams(queryPart);
+  const next = query.get('next') ?? undefined;
+  const notice = NOTICES.find((n) => n === query.get('notice'));
   const [a, b, c, d] = parts;
   if (parts.length === 0) return { name: 'home' };
-  if (a === 'signin' && parts.length === 1) return next ? { name: 'signin', next } : { name: 'signin' };
+  if (a === 'signin' && parts.length === 1) return { name: 'signin', ...(next ? { next } : {}), ...(notice ? { notice } : {}) };
   if (a === 'signup' && parts.length === 1) return next ? { name: 'signup', next } : { name: 'signup' };
   if (a === 'settings' && parts.length === 1) return { name: 'settings' };
   if (a === 'operators' && parts.length === 1) return { name: 'operators' };
+  if (a === 'forgot-password' && parts.length === 1) return { name: 'forgotPassword' };
+  if (a === 'reset-password' && b && parts.length === 2) return { name: 'resetPassword', token: b };
+  if (a === 'verify-email' && b && parts.length === 2) return { name: 'verifyEmail', token: b };
   if (a === 'invite' && b && parts.length === 2) return { name: 'invite', code: b };
   // The path of the read links in announcement mail (src/http/routes/announcement-routes.ts).
   if (a === 'announcements' && b && parts.length === 2) return { name: 'announcement', id: b };
@@ -48,13 +61,20 @@ export function parseHash(hash: string): Route {
 /** The href of a route: `parseHash(hrefOf(r))` equals `r`. */
 export function hrefOf(route: Route): string {
   const e = encodeURIComponent;
-  const withNext = (path: string, next?: string) => (next ? `${path}?next=${e(next)}` : path);
+  const withQuery = (path: string, query: Record<string, string | undefined>) => {
+    const pairs = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${e(v!)}`);
+    return pairs.length > 0 ? `${path}?${pairs.join('&')}` : path;
+  };
+  const withNext = (path: string, next?: string) => withQuery(path, { next });
   switch (route.name) {
     case 'home': return '#/';
-    case 'signin': return withNext('#/signin', route.next);
+    case 'signin': return withQuery('#/signin', { next: route.next, notice: route.notice });
     case 'signup': return withNext('#/signup', route.next);
     case 'settings': return '#/settings';
     case 'operators': return '#/operators';
+    case 'forgotPassword': return '#/forgot-password';
+    case 'resetPassword': return `#/reset-password/${e(route.token)}`;
+    case 'verifyEmail': return `#/verify-email/${e(route.token)}`;
     case 'invite': return `#/invite/${e(route.code)}`;
     case 'group': return route.tab === 'rooms' ? `#/g/${e(route.groupId)}` : `#/g/${e(route.groupId)}/${route.tab}`;
     case 'room': return `#/g/${e(route.groupId)}/r/${e(route.roomId)}`;
@@ -66,7 +86,7 @@ export function hrefOf(route: Route): string {
 
 /** Screens a signed-out visitor may see; any other sends them to sign-in and back after. */
 export function isPublic(route: Route): boolean {
-  return route.name === 'signin' || route.name === 'signup' || route.name === 'invite';
+  return ['signin', 'signup', 'invite', 'forgotPassword', 'resetPassword', 'verifyEmail'].includes(route.name);
 }
 
 function safeDecode(part: string): string {

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { useApp, useT } from '../app-context.ts';
+import { hrefOf } from '../routing/route.ts';
 import { ErrorText, Field } from '../ui/field.tsx';
 import { useAction } from '../ui/use-action.ts';
 
 /** Sign in or create an account. The server sets the session cookie; the app takes it from there. */
 export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { auth } = useApp();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -14,7 +15,7 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
   const signup = mode === 'signup';
   const submit = (e: Event) => {
     e.preventDefault();
-    void run(() => (signup ? auth.signUp({ name: name.trim(), email: email.trim(), password }) : auth.signIn(email.trim(), password)));
+    void run(() => (signup ? auth.signUp({ name: name.trim(), email: email.trim(), password, language: lang }) : auth.signIn(email.trim(), password)));
   };
   return (
     <form class="stack" onSubmit={submit} aria-label={signup ? t('auth.signUp') : t('auth.signIn')}>
@@ -36,6 +37,7 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
       <button class="button primary" type="submit" disabled={busy} elementtiming="auth-submit">
         {busy ? t('common.working') : signup ? t('auth.signUp') : t('auth.signIn')}
       </button>
+      {!signup && <p><a href={hrefOf({ name: 'forgotPassword' })}>{t('auth.forgot')}</a></p>}
     </form>
   );
 }

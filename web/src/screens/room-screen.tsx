@@ -33,7 +33,8 @@ function RoomView({ room, groupId }: { room: RoomSession; groupId: string }) {
   const me = session.user.id;
 
   const [info, setInfo] = useState<Room | undefined>(undefined);
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  // undefined until the members are loaded: only then is an author not among them a former member.
+  const [names, setNames] = useState<ReadonlyMap<string, string> | undefined>(undefined);
   const [replyTo, setReplyTo] = useState<Message | undefined>(undefined);
   const [editing, setEditing] = useState<Message | undefined>(undefined);
   const [actionsFor, setActionsFor] = useState<{ message: Message; trigger: HTMLElement } | undefined>(undefined);
@@ -68,7 +69,7 @@ function RoomView({ room, groupId }: { room: RoomSession; groupId: string }) {
   const messages = state.messages;
   const pending = state.pending;
   const firstSeq = messages[0]?.seq ?? 0;
-  const nameOf = (id: string) => names.get(id) ?? state.online.find((o) => o.id === id)?.name ?? t('room.someone');
+  const nameOf = (id: string) => names?.get(id) ?? state.online.find((o) => o.id === id)?.name ?? (names ? t('room.formerMember') : t('room.someone'));
 
   // The newest message from someone else, read out by screen readers.
   const last = messages.at(-1);

@@ -40,12 +40,18 @@ export class Auth {
     this.begin((await this.api.login(email, password)).user);
   }
 
-  async signUp(input: { name: string; email: string; password: string }): Promise<void> {
+  /** `language`: the one the person saw the form in, for the verification mail and later ones. */
+  async signUp(input: { name: string; email: string; password: string; language?: 'ja' | 'en' }): Promise<void> {
     this.begin((await this.api.signup(input)).user);
   }
 
   async signOut(): Promise<void> {
     await this.api.logout().catch(() => undefined);
+    this.end();
+  }
+
+  /** The server already ended this session (a password reset, a deleted account): forget it here. */
+  ended(): void {
     this.end();
   }
 

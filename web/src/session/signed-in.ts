@@ -1,7 +1,7 @@
 import type { ApiClient } from '../api/api-client.ts';
 import type { User } from '../api/types.ts';
 import type { KeyValueStore } from '../lib/key-value-store.ts';
-import type { Observable } from '../lib/observable.ts';
+import { Observable } from '../lib/observable.ts';
 import { Realtime } from '../realtime/realtime.ts';
 import { UserFeed } from '../realtime/user-feed.ts';
 import { Outbox } from '../talk/outbox.ts';
@@ -21,7 +21,10 @@ export interface SessionDeps {
  * HTTP with their client_id, once connected.
  */
 export class SignedIn {
+  /** The account as it was at sign-in: its id never changes. */
   readonly user: User;
+  /** The account as it is now (name, language, address and whether it is verified). */
+  readonly profile: Observable<User>;
   readonly realtime: Realtime;
   readonly feed: UserFeed;
   readonly outbox: Outbox;
@@ -33,6 +36,7 @@ export class SignedIn {
   constructor(deps: SessionDeps) {
     this.deps = deps;
     this.user = deps.user;
+    this.profile = new Observable(deps.user);
     this.realtime = new Realtime({ api: deps.api, network: deps.network });
     this.feed = new UserFeed({ socket: this.realtime.socket, api: deps.api, userId: deps.user.id });
     this.outbox = new Outbox(deps.storage, `renraku:outbox:${deps.user.id}`);

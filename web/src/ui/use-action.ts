@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { useT } from '../app-context.ts';
+import { describeError } from './describe-error.ts';
 
 /**
  * Runs a form's async action once at a time, keeping `busy` and the error text (from the
- * error's code) for the view. A screen with its own error texts passes its lookup.
+ * error's code, see describeError) for the view. A screen with its own error texts passes its lookup.
  */
 export function useAction(texts?: (code: string) => string) {
-  const { error: appText } = useT();
-  const errorText = texts ?? appText;
+  const i18n = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   async function run(action: () => Promise<void>): Promise<boolean> {
@@ -18,7 +18,8 @@ export function useAction(texts?: (code: string) => string) {
       await action();
       return true;
     } catch (e) {
-      setError(errorText((e as { code?: string; reason?: string }).code ?? (e as { reason?: string }).reason ?? 'internal'));
+      const code = (e as { code?: string; reason?: string }).code ?? (e as { reason?: string }).reason ?? 'internal';
+      setError(texts ? texts(code) : describeError(i18n, e));
       return false;
     } finally {
       setBusy(false);
