@@ -7,8 +7,8 @@ const status = (readBen: number | null): Status => ({
   announcement_id: 'a1', recipient_count: 2, read_count: readBen === null ? 0 : 1, answered_count: 0,
   tally: { type: 'attendance', answered: 0, unanswered: 2, yes: 0, no: 0, maybe: 0 },
   recipients: [
-    { user_id: 'ben', name: 'Ben', read_at: readBen, answer: null, answered_at: null },
-    { user_id: 'carl', name: 'Carl', read_at: null, answer: null, answered_at: null },
+    { user_id: 'ben', name: 'Ben', read_at: readBen, answer: null, answered_at: null, email_verified: true },
+    { user_id: 'carl', name: 'Carl', read_at: null, answer: null, answered_at: null, email_verified: true },
   ],
 });
 const answered = (user_id: string, choice: 'yes' | 'no', yes: number, no: number): StatusEvent => ({

@@ -65,7 +65,8 @@ export function StatusPanel({ announcement }: { announcement: Announcement }) {
       <ul class="list recipients" aria-label={t('ann.status')}>
         {shown.map((r) => (
           <li key={r.user_id} class="recipient" data-user={r.user_id} data-read={r.read_at !== null}>
-            <span class="list-title">{r.name}</span>
+            <span class="list-title">{r.name === '' ? t('room.formerMember') : r.name}</span>
+            {!r.email_verified && <span class="tag unverified" title={t('ann.emailNotVerifiedHint')}>{t('ann.emailNotVerified')}</span>}
             <span class={r.read_at === null ? 'tag unread' : 'tag done'}>{r.read_at === null ? t('ann.notRead') : t('ann.readAt', { time: formatTime(r.read_at, lang) })}</span>
             {announcement.answer && <span class="answer-summary">{r.answer ? summary(r.answer, announcement) : t('ann.noAnswer')}</span>}
           </li>

@@ -21,6 +21,8 @@ export interface RecipientStatus {
   read_at: number | null;
   answer: Answer | null;
   answered_at: number | null;
+  /** false: the person has not confirmed their address, so no mail reaches them (the app does). */
+  email_verified: boolean;
 }
 
 /** `GET /api/announcements/:id/status`. */

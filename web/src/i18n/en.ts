@@ -184,6 +184,8 @@ export const en = {
   'ann.answerSent': 'Your answer was sent.',
   'ann.requiredMark': '(required)',
   'ann.status': 'Who has read it',
+  'ann.emailNotVerified': 'email not verified',
+  'ann.emailNotVerifiedHint': 'This person has not confirmed their address yet: the announcement reaches them in the app, not by email.',
   'ann.filter.all': 'All ({n})',
   'ann.filter.unread': 'Unread ({n})',
   'ann.filter.read': 'Read ({n})',

@@ -186,6 +186,8 @@ export const ja: Record<MessageKey, string> = {
   'ann.answerSent': '回答を送信しました。',
   'ann.requiredMark': '(必須)',
   'ann.status': '既読確認',
+  'ann.emailNotVerified': 'メール未確認',
+  'ann.emailNotVerifiedHint': 'この方はまだメールアドレスを確認していません。連絡はアプリには届きますが、メールでは届きません。',
   'ann.filter.all': 'すべて({n})',
   'ann.filter.unread': '未読({n})',
   'ann.filter.read': '既読({n})',
