@@ -83,7 +83,7 @@ describe('/metrics', () => {
       assert.equal(series(text, 'renraku_connections'), 1);
       assert.equal(series(text, 'renraku_channels'), node.app.realtime.stats().channels);
       assert.ok(series(text, 'renraku_channels')! >= 1);
-      assert.equal(series(text, 'renraku_http_requests_total{method="POST",route="/api/signup",status="201"}'), 2);
+      assert.equal(series(text, 'renraku_http_requests_total{method="POST",route="/api/login",status="200"}'), 2);
       assert.equal(series(text, 'renraku_http_requests_total{method="GET",route="/metrics",status="401"}'), 2);
       assert.equal(series(text, 'renraku_job_runs_total{job="ops-metrics-ok",outcome="done"}'), 1);
       assert.equal(series(text, 'renraku_job_runs_total{job="ops-metrics-flaky",outcome="retry"}'), 1);

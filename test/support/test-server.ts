@@ -59,23 +59,27 @@ export async function startTestServer(opts: { env?: Record<string, string>; stor
   return {
     app, url, wsUrl, dataDir,
     ...client,
-    /** An account that exists with a verified address (as after opening its link), signed in over
-     *  HTTP: stored directly, so no verification mail reaches a test's relay. The sign-up route and
-     *  its mail are tested in test/accounts/; `signupUnverified` goes through that route. */
-    async signup(name) {
-      const email = `${name.toLowerCase().replace(/\W/g, '')}-${++counter}-${process.pid}@example.test`;
-      const created = await app.store.users.create({ id: ids.next(), email, name, created_at: Date.now(), password_hash: await hashPassword(TEST_PASSWORD) });
-      const signedIn = await client.request('POST', '/api/login', { body: { email, password: TEST_PASSWORD } });
-      if (signedIn.status !== 200) throw new Error(`login of ${email}: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
-      const st = await client.request('POST', '/api/socket-token', { token: signedIn.body.token });
-      return { user: created, token: signedIn.body.token, socketToken: st.body.token };
-    },
+    signup: (name) => signupVerified(app, client, name),
     signupUnverified: client.signup,
     async stop() {
       await app.close();
       if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An account that exists with a verified address (as after opening its link), signed in over
+ * HTTP: stored directly, so no verification mail reaches a test's relay. The sign-up route and its
+ * mail are tested in test/accounts/; `signupUnverified` goes through that route.
+ */
+export async function signupVerified(app: RenrakuApp, client: Pick<TestServer, 'request'>, name: string): Promise<TestUser> {
+  const email = `${name.toLowerCase().replace(/\W/g, '')}-${++counter}-${process.pid}@example.test`;
+  const created = await app.store.users.create({ id: ids.next(), email, name, created_at: Date.now(), password_hash: await hashPassword(TEST_PASSWORD) });
+  const signedIn = await client.request('POST', '/api/login', { body: { email, password: TEST_PASSWORD } });
+  if (signedIn.status !== 200) throw new Error(`login of ${email}: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
+  const st = await client.request('POST', '/api/socket-token', { token: signedIn.body.token });
+  return { user: created, token: signedIn.body.token, socketToken: st.body.token };
 }
 
 /** The HTTP API of a running node at `url`, with the helpers tests need to set up users, groups and rooms. */

@@ -8,7 +8,7 @@ import type { NodeDirectory } from '../../../src/cluster/node-directory.ts';
 import { loadConfig } from '../../../src/config/config.ts';
 import type { Store } from '../../../src/domain/store.ts';
 import type { Bus } from '../../../src/pubsub/bus.ts';
-import { apiClient, type TestServer } from '../../support/test-server.ts';
+import { apiClient, signupVerified, type TestServer } from '../../support/test-server.ts';
 
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 
@@ -34,9 +34,11 @@ export async function startOpsNode(opts: { env?: Record<string, string>; store?:
   const config = loadConfig({ RENRAKU_HOST: '127.0.0.1', RENRAKU_HTTP_PORT: '0', RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_OPERATOR_TOKEN: OPERATOR_TOKEN, ...opts.env });
   const app = await buildApp({ config, logger: pino({ level: 'info' }, sink), ...(opts.store ? { store: opts.store } : {}), ...(opts.bus ? { bus: opts.bus, directory: opts.directory } : {}) });
   const url = await app.listen();
+  const client = apiClient(url);
   return {
     app, url, wsUrl: url.replace(/^http/, 'ws'), dataDir, logs,
-    ...apiClient(url),
+    ...client,
+    signup: (name) => signupVerified(app, client, name),
     async stop() {
       await app.close();
       if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
