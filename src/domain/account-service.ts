@@ -140,7 +140,7 @@ export class AccountService {
     await this.store.users.setPasswordHash(auth.user.id, await hashPassword(password));
     await this.endSessions(auth.user.id, auth.session_id);
     await this.store.accountTokens.revokeForUser(auth.user.id, ['reset_password'], this.clock.now());
-    await this.sendNotice(auth.user, 'password_changed', auth.user.email);
+    if (auth.user.email_verified) await this.sendNotice(auth.user, 'password_changed', auth.user.email);
   }
 
   /** Mails a link to the new address; it becomes the account's address only when that link is opened. */
