@@ -195,7 +195,7 @@ export async function buildApp(options: AppOptions): Promise<RenrakuApp> {
   let draining = false;
   const auth = createAuth(accounts, config.publicUrl);
   const deps: RouteDeps = { config, auth, accounts, groups, talk, store, throttles };
-  const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept), metrics: ops.metrics });
+  const realtime = createRealtime({ pubsub, bus, nodeId, talk, store, tokens, sessionIsLive: (userId, sessionId) => accounts.sessionIsLive(userId, sessionId), clock, logger, messageBurst: config.messageBurst, messageRatePerSecond: config.messageRatePerSecond, channels: [announcementChannelRoute({ announcements: announcements.service, pubsub })], unreadAnnouncements: (userId) => announcements.service.unreadByGroup(userId), observeConnections: (accept) => ops.connections.observe(accept), metrics: ops.metrics });
   await realtime.ready;
   let address = '';
   const startedAt = clock.now();

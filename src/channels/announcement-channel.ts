@@ -19,6 +19,7 @@ import { JoinBuffer } from './join-buffer.ts';
 export class AnnouncementChannel implements Channel {
   private readonly deps: { announcements: AnnouncementService; pubsub: PubSub };
   private buffer: JoinBuffer | undefined;
+  private ctx: ChannelContext | undefined;
   groupId: string | undefined;
 
   constructor(deps: { announcements: AnnouncementService; pubsub: PubSub }) {
@@ -26,11 +27,28 @@ export class AnnouncementChannel implements Channel {
   }
 
   async join(ctx: ChannelContext, _params: Record<string, unknown>): Promise<JoinResult> {
+    this.ctx = ctx;
     const buffer = (this.buffer = new JoinBuffer(this.deps.pubsub, ctx));
     await buffer.ready;
     const { group_id, summary } = await this.deps.announcements.statusSummary(ctx.userId, topicId(ctx.topic));
     this.groupId = group_id;
     return { response: { ...summary }, afterReply: () => buffer.open() };
+  }
+
+  /**
+   * The author, owners and senders only: a sender demoted no longer sees the answers. A refusal
+   * (AppError) is false; anything else (the store unreachable) is thrown on, so the channel is
+   * errored and rejoined rather than kept or closed on a guess.
+   */
+  async stillAllowed(): Promise<boolean> {
+    if (!this.ctx) return false;
+    try {
+      await this.deps.announcements.statusSummary(this.ctx.userId, topicId(this.ctx.topic));
+      return true;
+    } catch (err) {
+      if (err instanceof AppError) return false;
+      throw err;
+    }
   }
 
   async handleIn(event: string): Promise<Record<string, unknown>> {

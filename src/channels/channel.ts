@@ -42,5 +42,11 @@ export interface Channel {
    * waiting a commit each. Absent means false (one at a time).
    */
   pipelines?(event: string, payload: Record<string, unknown>): boolean;
+  /**
+   * The join check again, as of now (after a role or sub-group change in `groupId`): false
+   * closes the channel (phx_close). Reads the store, not a cache. Absent means the check cannot
+   * change while membership stands (removal closes the channel anyway).
+   */
+  stillAllowed?(): Promise<boolean>;
   leave(): void;
 }

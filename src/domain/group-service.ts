@@ -39,7 +39,8 @@ export interface GroupSettings {
 /**
  * Groups, memberships, roles, sub-groups, invitations and rooms. Every method takes the acting
  * user and checks their role; a group keeps at least one owner. Removing a member closes their
- * channels of this group on every node at once (Notifier.revokeGroupAccess).
+ * channels of this group on every node at once (Notifier.revokeGroupAccess); a role or sub-group
+ * change has that member's channels of the group checked again (Notifier.recheckGroupAccess).
  */
 export class GroupService {
   private readonly store: Store;
@@ -111,6 +112,7 @@ export class GroupService {
       throw new AppError('last_owner');
     }
     await this.store.groups.setRole(groupId, targetId, role);
+    this.notifier.recheckGroupAccess(targetId, groupId);
     this.notifier.broadcast(topics.group(groupId), 'member:role', { user_id: targetId, role });
     return { ...target, role };
   }
@@ -199,12 +201,14 @@ export class GroupService {
     await this.access(userId, subgroup.group_id, 'manageSubgroups');
     if (!(await this.store.groups.getMembership(subgroup.group_id, targetId))) throw new AppError('member_not_found');
     await this.store.groups.putSubgroupMember(subgroupId, targetId, leader);
+    this.notifier.recheckGroupAccess(targetId, subgroup.group_id);
   }
 
   async removeSubgroupMember(userId: string, subgroupId: string, targetId: string): Promise<void> {
     const subgroup = await this.subgroup(subgroupId);
     await this.access(userId, subgroup.group_id, 'manageSubgroups');
     if (!(await this.store.groups.removeSubgroupMember(subgroupId, targetId))) throw new AppError('member_not_found');
+    this.notifier.recheckGroupAccess(targetId, subgroup.group_id);
   }
 
   async deleteSubgroup(userId: string, subgroupId: string): Promise<void> {

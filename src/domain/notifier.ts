@@ -10,6 +10,9 @@ export interface Notifier {
   broadcast(topic: string, event: string, payload: Record<string, unknown>, meta?: { seq?: number }): void;
   /** Close at once, on every node, every channel of `userId` that belongs to `groupId`. */
   revokeGroupAccess(userId: string, groupId: string): void;
+  /** On every node, run again the join check of each channel of `userId` in `groupId` and close
+   *  (phx_close) those it now refuses: after a role or sub-group change that may take access away. */
+  recheckGroupAccess(userId: string, groupId: string): void;
   /** Close at once, on every node, every socket of `userId` opened with one of these sessions
    *  (signed out, revoked, password reset, account deleted). */
   closeSessions(userId: string, sessionIds: readonly string[]): void;

@@ -17,6 +17,7 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
+/** Told of a user's access to a group: revoked (onRevoke) or to be checked again (onRecheck). */
 export type RevocationListener = (userId: string, groupId: string) => void;
 
 interface TopicEntry {
@@ -56,6 +57,12 @@ interface RevokeControl {
   group_id: string;
 }
 
+interface RecheckControl {
+  type: 'recheck';
+  user_id: string;
+  group_id: string;
+}
+
 interface CloseSessionsControl {
   type: 'close_sessions';
   user_id: string;
@@ -77,6 +84,7 @@ export class PubSub implements Notifier {
   private readonly logger: Logger | undefined;
   private readonly topics = new Map<string, TopicEntry>();
   private readonly revocationListeners = new Set<RevocationListener>();
+  private readonly recheckListeners = new Set<RevocationListener>();
   private readonly sessionsClosedListeners = new Set<SessionsClosedListener>();
   private nextId = 1;
   /** Resolves once revocations from other nodes are received. */
@@ -131,9 +139,22 @@ export class PubSub implements Notifier {
 
   /** Tells every node's revocation listeners (the socket layer) at once, this node synchronously. */
   revokeGroupAccess(userId: string, groupId: string): void {
-    this.notifyRevocation(userId, groupId);
+    this.notify(this.revocationListeners, userId, groupId);
     const control: RevokeControl = { type: 'revoke', user_id: userId, group_id: groupId };
     this.publish(CONTROL_TOPIC, { frame: JSON.stringify(control) });
+  }
+
+  /** Tells every node's recheck listeners (the socket layer) at once, this node synchronously. */
+  recheckGroupAccess(userId: string, groupId: string): void {
+    this.notify(this.recheckListeners, userId, groupId);
+    const control: RecheckControl = { type: 'recheck', user_id: userId, group_id: groupId };
+    this.publish(CONTROL_TOPIC, { frame: JSON.stringify(control) });
+  }
+
+  /** Registers a listener for access rechecks from any node; returns its removal. */
+  onRecheck(listener: RevocationListener): () => void {
+    this.recheckListeners.add(listener);
+    return () => this.recheckListeners.delete(listener);
   }
 
   /** Tells every node's listeners (the socket layer) that these sessions ended; this node synchronously. */
@@ -213,15 +234,15 @@ export class PubSub implements Notifier {
   }
 
   private onControl(message: BusMessage): void {
-    let control: Partial<RevokeControl> | Partial<CloseSessionsControl>;
+    let control: Partial<RevokeControl> | Partial<RecheckControl> | Partial<CloseSessionsControl>;
     try {
-      control = JSON.parse(message.frame.toString()) as Partial<RevokeControl> | Partial<CloseSessionsControl>;
+      control = JSON.parse(message.frame.toString()) as Partial<RevokeControl> | Partial<RecheckControl> | Partial<CloseSessionsControl>;
     } catch (err) {
       this.logger?.error({ err }, 'pubsub: unreadable control message');
       return;
     }
-    if (control.type === 'revoke' && typeof control.user_id === 'string' && typeof control.group_id === 'string') {
-      this.notifyRevocation(control.user_id, control.group_id);
+    if ((control.type === 'revoke' || control.type === 'recheck') && typeof control.user_id === 'string' && typeof control.group_id === 'string') {
+      this.notify(control.type === 'revoke' ? this.revocationListeners : this.recheckListeners, control.user_id, control.group_id);
     } else if (control.type === 'close_sessions' && typeof control.user_id === 'string' && Array.isArray(control.session_ids)
       && control.session_ids.every((id) => typeof id === 'string')) {
       this.notifySessionsClosed(control.user_id, control.session_ids);
@@ -238,12 +259,12 @@ export class PubSub implements Notifier {
     }
   }
 
-  private notifyRevocation(userId: string, groupId: string): void {
-    for (const listener of this.revocationListeners) {
+  private notify(listeners: Set<RevocationListener>, userId: string, groupId: string): void {
+    for (const listener of listeners) {
       try {
         listener(userId, groupId);
       } catch (err) {
-        this.logger?.error({ err, userId, groupId }, 'pubsub: a revocation listener threw');
+        this.logger?.error({ err, userId, groupId }, 'pubsub: a group access listener threw');
       }
     }
   }

@@ -21,6 +21,7 @@ import { PresenceTracker } from '../presence/presence-tracker.ts';
 import type { Bus } from '../pubsub/bus.ts';
 import type { PubSub } from '../pubsub/pubsub.ts';
 import type { AcceptConnection, TokenVerifier } from '../transport/connection.ts';
+import type { SessionIsLive } from '../transport/session-gate.ts';
 import { LongPollTransport, type ForwardedLongPoll, type LongPollBody } from '../transport/longpoll-transport.ts';
 import { WebSocketTransport } from '../transport/websocket-transport.ts';
 import { SocketSession } from './socket-session.ts';
@@ -34,6 +35,8 @@ export interface RealtimeDeps {
   talk: TalkService;
   store: Store;
   tokens: TokenVerifier;
+  /** Whether a socket token's sign-in session still stands (AccountService.sessionIsLive), checked at every connect. */
+  sessionIsLive: SessionIsLive;
   clock: Clock;
   logger: Logger;
   /** Defaults to the real timers; tests pass manual ones to fire sweeps and batches by hand. */
@@ -66,7 +69,11 @@ export interface Realtime {
 /**
  * This node's real-time endpoint: both transports, one SocketSession per connection, the
  * room/group/user channels, presence, and revocation — a member removed from a group on any
- * node has that group's channels closed on every socket of theirs here. In a cluster: presence
+ * node has that group's channels closed on every socket of theirs here; after a role or
+ * sub-group change on any node, that user's channels of the group here run their join check
+ * again and those refused are closed; a sign-in session ended on any node (logout, revoked,
+ * password change or reset, account deleted) has every connection opened with it here closed
+ * (WebSocket 4401; LongPoll: the held poll answers 403). In a cluster: presence
  * is replicated between nodes (PresenceReplication), a LongPoll request for another node's
  * session is forwarded there over the bus, and after a bus outage (`pubsub.onResync`) every
  * channel of every socket gets `phx_error`, so clients rejoin — room channels with their
@@ -137,6 +144,9 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     cache.revoke(userId, groupId);
     for (const session of sessionsOf(userId)) session.revokeGroup(groupId);
   });
+  const stopRechecks = pubsub.onRecheck((userId, groupId) => {
+    for (const session of sessionsOf(userId)) session.recheckGroup(groupId);
+  });
   const stopResyncs = pubsub.onResync(() => {
     logger.warn({ sessions: sessions.size }, 'realtime: the bus was down; telling every client to rejoin and recover');
     cache.clear();
@@ -144,12 +154,16 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     for (const session of sessions) session.resync();
   });
   const requests = new NodeRequests({ bus: deps.bus, nodeId: deps.nodeId, timers, logger });
-  const transportOptions = { tokens: deps.tokens, accept: deps.observeConnections?.(accept) ?? accept, clock, timers, logger, metrics };
+  const transportOptions = { tokens: deps.tokens, sessionIsLive: deps.sessionIsLive, accept: deps.observeConnections?.(accept) ?? accept, clock, timers, logger, metrics };
   const websocket = new WebSocketTransport(transportOptions);
   const longPoll = new LongPollTransport({
     ...transportOptions,
     nodeId: deps.nodeId,
     forward: (owner, request, cancelled) => requests.request(owner, 'longpoll', request, LIMITS.busRequestTimeoutMs, cancelled) as Promise<LongPollBody>,
+  });
+  const stopSessionsClosed = pubsub.onSessionsClosed((_userId, sessionIds) => {
+    websocket.closeSessions(sessionIds);
+    longPoll.closeSessions(sessionIds);
   });
   requests.handle('longpoll', (request, cancelled) => longPoll.serveForwarded(request as ForwardedLongPoll, cancelled));
   const ready = Promise.all([replication.start(), requests.start()]).then(() => {});
@@ -166,6 +180,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     },
     async close() {
       stopRevocations();
+      stopRechecks();
+      stopSessionsClosed();
       stopResyncs();
       longPoll.close();
       await websocket.close();

@@ -83,6 +83,8 @@ export class SocketSession implements ConnectionHandler {
   private ended = false;
   /** Groups revoked while a join was waiting on the store: that join must not complete. */
   private revokedWhileJoining: Set<string> | undefined;
+  /** Groups rechecked while a join was waiting on the store: that join is checked again once done. */
+  private recheckedWhileJoining: Set<string> | undefined;
   /** Counts resyncs, so a join that was waiting on the store during one is resynced too. */
   private resyncs = 0;
 
@@ -155,6 +157,31 @@ export class SocketSession implements ConnectionHandler {
       if (joined.channel.groupId === groupId) this.closeChannel(joined.topic, joined, true);
     }
     this.channels.get(topics.user(this.userId))?.ctx.push('group:removed', { group_id: groupId });
+  }
+
+  /**
+   * Runs the join check again (Channel.stillAllowed) of every channel of `groupId` that has one,
+   * and closes (phx_close) those it refuses; a join of the group under way is checked once done.
+   */
+  recheckGroup(groupId: string): void {
+    this.recheckedWhileJoining?.add(groupId);
+    for (const joined of this.channels.list()) {
+      if (joined.channel.groupId === groupId) void this.recheck(joined);
+    }
+  }
+
+  private async recheck(joined: Joined): Promise<void> {
+    const check = joined.channel.stillAllowed;
+    if (!check) return;
+    let allowed: boolean;
+    try {
+      allowed = await check.call(joined.channel);
+    } catch (err) {
+      this.logger.error({ err, topic: joined.topic }, 'socket: a channel\'s join check failed on recheck');
+      if (this.channels.get(joined.topic) === joined) this.errorChannel(joined.topic, joined, 'recheck_failed');
+      return;
+    }
+    if (!allowed && this.channels.get(joined.topic) === joined) this.closeChannel(joined.topic, joined, true);
   }
 
   /**
@@ -238,7 +265,9 @@ export class SocketSession implements ConnectionHandler {
     const channel = route.create();
     const ctx = this.context(topic, joinRef);
     const revoked = new Set<string>();
+    const rechecked = new Set<string>();
     this.revokedWhileJoining = revoked;
+    this.recheckedWhileJoining = rechecked;
     const resyncs = this.resyncs;
     let result: JoinResult;
     try {
@@ -248,6 +277,7 @@ export class SocketSession implements ConnectionHandler {
       return this.refuseJoin(joinRef, ref, topic, err);
     } finally {
       this.revokedWhileJoining = undefined;
+      this.recheckedWhileJoining = undefined;
     }
     if (this.ended) return this.release(channel, ctx);
     if (channel.groupId !== undefined && revoked.has(channel.groupId)) {
@@ -266,6 +296,7 @@ export class SocketSession implements ConnectionHandler {
       return this.errorChannel(topic, joined, 'channel_crash');
     }
     if (this.resyncs !== resyncs) this.errorChannel(topic, joined, 'resync');
+    else if (channel.groupId !== undefined && rechecked.has(channel.groupId)) void this.recheck(joined);
   }
 
   private refuseJoin(joinRef: string | null, ref: string | null, topic: string, err: unknown): void {

@@ -1,7 +1,8 @@
 /**
  * Every WebSocket close code the server sends, with why. phoenix.js 1.8 reconnects after any
  * close it did not ask for; a reconnecting client rejoins with `last_seq` and loses nothing.
- * LongPoll has no close codes: a closed session answers its next poll with status 410.
+ * LongPoll has no close codes: a closed session answers its next poll with status 410 (403 when
+ * its sign-in session ended, sessionEnded below).
  * The same table is in docs/errors.md.
  *
  * Slow consumers (more than LIMITS.maxBufferedBytes unsent) get no close code: the socket is
@@ -18,6 +19,9 @@ export const CLOSE_CODES = {
   policyViolation: 1008,
   /** A frame over LIMITS.maxFrameBytes (sent by `ws` itself). */
   messageTooBig: 1009,
+  /** The sign-in session the socket token names ended (logout, session revoked, password
+   *  changed or reset, account deleted): a reconnect with the same token is refused (403). */
+  sessionEnded: 4401,
   /** Nothing received for LIMITS.idleTimeoutMs (the client heartbeats every 30 s). */
   idleTimeout: 4408,
 } as const;

@@ -22,7 +22,8 @@ export interface ConnectionHandler {
   closed(code: number, reason: string): void;
 }
 
-/** Called for each authenticated connection; `userId` comes from a verified socket token. */
+/** Called for each authenticated connection; `userId` comes from a verified socket token whose
+ *  session was live at connect (the transport keeps the session id, to close it when it ends). */
 export type AcceptConnection = (connection: Connection, userId: string) => ConnectionHandler;
 
 /** Verifies a socket token (src/domain/socket-token.ts): the user and session it names, or undefined. */

@@ -7,6 +7,7 @@ import type { Clock, Timers } from '../domain/clock.ts';
 import type { EncodedFrame } from '../protocol/frame.ts';
 import { CLOSE_CODES } from './close-codes.ts';
 import type { AcceptConnection, Connection, ConnectionHandler, TokenVerifier } from './connection.ts';
+import { SessionGate, type SessionIsLive, type SocketIdentity } from './session-gate.ts';
 
 export const LONGPOLL_PATH = '/socket/longpoll';
 /** Session tokens look like this, so one lone `token` value is told apart from a socket token. */
@@ -23,6 +24,8 @@ export interface LongPollBody {
 
 export interface LongPollTransportOptions {
   tokens: TokenVerifier;
+  /** Checked when a session opens, after the token's signature: a token of an ended session gets 403. */
+  sessionIsLive: SessionIsLive;
   accept: AcceptConnection;
   clock: Clock;
   timers: Timers;
@@ -48,6 +51,8 @@ class LongPollSession implements Connection {
   readonly id: string;
   readonly transport = 'longpoll' as const;
   readonly token: string;
+  /** The sign-in session of its socket token: this LongPoll session ends when it does (closeSessions). */
+  readonly sessionId: string;
   handler: ConnectionHandler | undefined;
   lastPollAt: number;
   private queue: string[] = [];
@@ -60,8 +65,9 @@ class LongPollSession implements Connection {
   closedWith: { code: number; reason: string } | undefined = undefined;
   private readonly end: (session: LongPollSession, code: number, reason: string) => void;
 
-  constructor(token: string, now: number, end: (session: LongPollSession, code: number, reason: string) => void) {
+  constructor(token: string, sessionId: string, now: number, end: (session: LongPollSession, code: number, reason: string) => void) {
     this.token = token;
+    this.sessionId = sessionId;
     this.id = `lp-${token.slice(token.lastIndexOf('.') + 1).slice(0, 12)}`;
     this.lastPollAt = now;
     this.end = end;
@@ -130,8 +136,12 @@ class LongPollSession implements Connection {
  * Phoenix's LongPoll transport at `/socket/longpoll` (GET and POST), as phoenix.js expects it:
  * the HTTP status is always 200 and the real one is in the JSON body `{status, token?, messages?}`.
  * - GET without a session token: the socket token (query `token`, or header
- *   `X-Phoenix-AuthToken`) is verified → 403 when invalid (or `vsn` is not 2.0.0), else a session
- *   opens → 410 with its token (phoenix.js reads 410 as "opened").
+ *   `X-Phoenix-AuthToken`) is verified → 403 when invalid, when its sign-in session has ended
+ *   (one store read, after the signature check) or when `vsn` is not 2.0.0, 500 when that read
+ *   fails; else a session opens → 410 with its token (phoenix.js reads 410 as "opened").
+ * - `closeSessions`: the sessions opened with ended sign-in sessions end; a held poll answers
+ *   403, so phoenix.js closes the transport (its reconnect is refused with 403); a later poll
+ *   finds no session (410).
  * - GET with a session token: answered at once with queued frames (200), else held up to
  *   LIMITS.longPollHoldMs (200 when frames arrive, 204 when none); 410 when the session is gone.
  * - POST with a session token: NDJSON, at most LIMITS.longPollMaxLines lines, each ≤
@@ -152,12 +162,14 @@ class LongPollSession implements Connection {
  */
 export class LongPollTransport {
   private readonly options: LongPollTransportOptions;
+  private readonly gate: SessionGate;
   private readonly sessions = new Map<string, LongPollSession>();
   private sweepTimer: unknown = undefined;
   private closing = false;
 
   constructor(options: LongPollTransportOptions) {
     this.options = options;
+    this.gate = new SessionGate(options.tokens, options.sessionIsLive);
   }
 
   get size(): number {
@@ -189,6 +201,15 @@ export class LongPollTransport {
     for (const session of [...this.sessions.values()]) this.end(session, CLOSE_CODES.goingAway, 'server shutting down');
   }
 
+  /** Ends every session opened with one of these sign-in sessions; refuses opens of them still being checked. */
+  closeSessions(sessionIds: readonly string[]): void {
+    this.gate.ended(sessionIds);
+    const ended = new Set(sessionIds);
+    for (const session of [...this.sessions.values()]) {
+      if (ended.has(session.sessionId)) this.end(session, CLOSE_CODES.sessionEnded, 'session ended');
+    }
+  }
+
   private async get(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const query = parseQuery(request.raw.url ?? '');
     const sessionToken = sessionTokenOf(request, query.tokens);
@@ -199,9 +220,16 @@ export class LongPollTransport {
       return this.respond(reply, await this.hold(session, gone));
     }
     if (this.closing || query.vsn !== '2.0.0') return this.respond(reply, { status: 403 });
-    const userId = this.options.tokens.verify(header(request, 'x-phoenix-authtoken') ?? query.tokens[0])?.userId;
-    if (userId === undefined) return this.respond(reply, { status: 403 });
-    const session = this.open(userId);
+    const identity = this.gate.verify(header(request, 'x-phoenix-authtoken') ?? query.tokens[0]);
+    if (identity === undefined) return this.respond(reply, { status: 403 });
+    let session: LongPollSession | undefined;
+    try {
+      session = await this.gate.admit(identity, (live) => (this.closing ? undefined : this.open(live)));
+    } catch (err) {
+      request.log.error({ err }, 'longpoll: could not check the socket token\'s session');
+      return this.respond(reply, { status: 500 });
+    }
+    if (session === undefined) return this.respond(reply, { status: 403 });
     return this.respond(reply, { status: 410, token: session.token, messages: [] });
   }
 
@@ -255,12 +283,12 @@ export class LongPollTransport {
     return { status: 200 };
   }
 
-  private open(userId: string): LongPollSession {
+  private open(identity: SocketIdentity): LongPollSession {
     const node = this.options.nodeId === undefined ? '' : `${this.options.nodeId}.`;
     const token = SESSION_TOKEN_PREFIX + node + randomBytes(24).toString('base64url');
-    const session = new LongPollSession(token, this.options.clock.now(), (s, code, reason) => this.end(s, code, reason));
+    const session = new LongPollSession(token, identity.sessionId, this.options.clock.now(), (s, code, reason) => this.end(s, code, reason));
     this.sessions.set(token, session);
-    session.handler = this.options.accept(session, userId);
+    session.handler = this.options.accept(session, identity.userId);
     return session;
   }
 
@@ -293,7 +321,7 @@ export class LongPollTransport {
     if (this.sessions.get(session.token) !== session) return;
     this.sessions.delete(session.token);
     session.closedWith = { code, reason };
-    session.answer({ status: 410 });
+    session.answer({ status: code === CLOSE_CODES.sessionEnded ? 403 : 410 });
     session.handler?.closed(code, reason);
   }
 

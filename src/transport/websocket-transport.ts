@@ -10,6 +10,7 @@ import type { EncodedFrame } from '../protocol/frame.ts';
 import { CLOSE_CODES, closeReason } from './close-codes.ts';
 import { WireFrames } from './wire-frame.ts';
 import type { AcceptConnection, Connection, ConnectionHandler, TokenVerifier } from './connection.ts';
+import { SessionGate, type SessionIsLive, type SocketIdentity } from './session-gate.ts';
 
 export const WEBSOCKET_PATH = '/socket/websocket';
 /** phoenix.js `authToken`: sent as the subprotocol `base64url.bearer.phx.<base64(token)>`. */
@@ -17,6 +18,8 @@ const AUTH_TOKEN_PREFIX = 'base64url.bearer.phx.';
 
 export interface WebSocketTransportOptions {
   tokens: TokenVerifier;
+  /** Checked at each upgrade after the token's signature: a token of an ended session gets 403. */
+  sessionIsLive: SessionIsLive;
   accept: AcceptConnection;
   clock: Clock;
   timers: Timers;
@@ -82,15 +85,18 @@ class WebSocketConnection implements Connection {
   handler: ConnectionHandler | undefined = undefined;
   lastSeen: number;
   readonly owner: WebSocketTransport;
+  /** The sign-in session of its socket token: the connection closes when it ends (closeSessions). */
+  readonly sessionId: string;
   /** Bytes waiting for this turn's flush: one frame, or several in order. */
   private queued: Buffer | Buffer[] | undefined = undefined;
   private queuedBytes = 0;
 
-  constructor(owner: WebSocketTransport, ws: WebSocket, serial: number, now: number) {
+  constructor(owner: WebSocketTransport, ws: WebSocket, serial: number, now: number, sessionId: string) {
     this.owner = owner;
     this.ws = ws;
     this.serial = serial;
     this.lastSeen = now;
+    this.sessionId = sessionId;
   }
 
   get id(): string {
@@ -164,7 +170,9 @@ class WebSocketConnection implements Connection {
  * Phoenix's WebSocket transport at `/socket/websocket` on a node `http.Server`:
  * - the upgrade is refused with plain HTTP before any WebSocket exists: 400 when `vsn` is not
  *   2.0.0, 403 when the socket token (query `token`, or the phoenix.js `authToken`
- *   subprotocol, which wins) is missing, expired or forged;
+ *   subprotocol, which wins) is missing, expired or forged, or its session has ended (one
+ *   store read, after the signature check), 503 when that read fails;
+ * - `closeSessions` closes the connections of ended sessions with 4401;
  * - subprotocol `phoenix` is selected and echoed when offered; compression is off (per-message
  *   deflate fragments memory and costs CPU on every broadcast);
  * - frames over LIMITS.maxFrameBytes are refused by `ws` with close 1009, invalid UTF-8 with 1007,
@@ -177,6 +185,7 @@ class WebSocketConnection implements Connection {
  */
 export class WebSocketTransport {
   private readonly options: WebSocketTransportOptions;
+  private readonly gate: SessionGate;
   private readonly idleTimeoutMs: number;
   private readonly wss: WebSocketServer;
   private readonly entries = new Set<WebSocketConnection>();
@@ -204,6 +213,7 @@ export class WebSocketTransport {
 
   constructor(options: WebSocketTransportOptions) {
     this.options = options;
+    this.gate = new SessionGate(options.tokens, options.sessionIsLive);
     this.idleTimeoutMs = options.idleTimeoutMs ?? LIMITS.idleTimeoutMs;
     this.logger = options.logger;
     this.metrics = options.metrics ?? NO_REALTIME_METRICS;
@@ -247,6 +257,15 @@ export class WebSocketTransport {
     this.wss.close();
   }
 
+  /** Closes (4401) every connection opened with one of these sessions; refuses upgrades of them still being checked. */
+  closeSessions(sessionIds: readonly string[]): void {
+    this.gate.ended(sessionIds);
+    const ended = new Set(sessionIds);
+    for (const connection of this.entries) {
+      if (ended.has(connection.sessionId)) connection.close(CLOSE_CODES.sessionEnded, 'session ended');
+    }
+  }
+
   /** One listener for every upgrading socket (it stays on the socket for its life: no closure per socket). */
   private readonly onUpgradeError = (err: Error): void => this.logger.debug({ err }, 'websocket: socket error during upgrade');
 
@@ -265,13 +284,26 @@ export class WebSocketTransport {
     if (this.closing) return refuse(socket, 503, 'server shutting down');
     if (queryParam(query, 'vsn') !== '2.0.0') return refuse(socket, 400, 'vsn must be 2.0.0');
     const token = tokenFromSubprotocols(req.headers['sec-websocket-protocol']) ?? queryParam(query, 'token');
-    const userId = this.options.tokens.verify(token)?.userId;
-    if (userId === undefined) return refuse(socket, 403, '');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, userId));
+    const identity = this.gate.verify(token);
+    if (identity === undefined) return refuse(socket, 403, '');
+    this.gate.admit(identity, (live) => this.upgrade(req, socket, head, live)).then(
+      (upgraded) => upgraded ?? refuse(socket, 403, ''),
+      (err: unknown) => {
+        this.logger.error({ err }, 'websocket: could not check the socket token\'s session');
+        refuse(socket, 503, 'unavailable');
+      },
+    );
   };
 
-  private open(ws: WebSocket, userId: string): void {
-    const connection = new WebSocketConnection(this, ws, this.nextId++, this.options.clock.now());
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, identity: SocketIdentity): true {
+    if (this.closing) refuse(socket, 503, 'server shutting down');
+    else this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, identity));
+    return true;
+  }
+
+  private open(ws: WebSocket, identity: SocketIdentity): void {
+    const { userId, sessionId } = identity;
+    const connection = new WebSocketConnection(this, ws, this.nextId++, this.options.clock.now(), sessionId);
     this.entries.add(connection);
     (ws as TrackedWebSocket)[CONNECTION] = connection;
     ws.on('error', onError);
@@ -372,6 +404,7 @@ function toBuffer(data: RawData): Buffer {
 
 /** A plain HTTP answer on the raw socket: no upgrade happens. */
 function refuse(socket: Duplex, status: number, body: string): void {
+  if (socket.destroyed) return; // the client left while its token was checked
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

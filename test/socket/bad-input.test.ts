@@ -235,10 +235,12 @@ describe('bad input on the socket', () => {
     const past = new SocketTokens(SECRET, 1000, () => Date.now() - 60_000);
     const current = new SocketTokens(SECRET, 60_000);
     const forged = new SocketTokens('another-secret-entirely-0123456789abcdef', 60_000);
+    // The owner's real, live sign-in session: each case below is refused for its token alone.
+    const sessionId = current.verify(owner.socketToken)!.sessionId;
     const cases: Array<[string, string | undefined]> = [
       ['missing', undefined],
-      ['expired', past.mint(owner.user.id, 'S1').token],
-      ['forged', forged.mint(owner.user.id, 'S1').token],
+      ['expired', past.mint(owner.user.id, sessionId).token],
+      ['forged', forged.mint(owner.user.id, sessionId).token],
       ['tampered', owner.socketToken.replace(/\.[^.]+$/, '.AAAA')],
     ];
     for (const [name, token] of cases) {
@@ -255,7 +257,7 @@ describe('bad input on the socket', () => {
       assert.deepEqual(await poll.json(), { status: 403 }, name);
     }
     // The same secret and a current time are accepted: "expired" above was refused for its age alone.
-    const fresh = await RawClient.connect(server.wsUrl, current.mint(owner.user.id, 'S1').token);
+    const fresh = await RawClient.connect(server.wsUrl, current.mint(owner.user.id, sessionId).token);
     clients.push(fresh);
     await untouched();
   });

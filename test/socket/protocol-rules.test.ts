@@ -192,7 +192,7 @@ describe('idle sockets and clusters (nodes with injected time)', () => {
   });
 
   async function connect(node: typeof nodeA, userId: string): Promise<RawClient> {
-    const client = await RawClient.connect(node.wsUrl, node.tokens.mint(userId, 'S1').token);
+    const client = await RawClient.connect(node.wsUrl, await node.socketToken(userId));
     clients.push(client);
     return client;
   }

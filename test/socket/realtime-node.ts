@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -30,6 +31,8 @@ export interface RealtimeNode {
   pubsub: PubSub;
   talk: TalkService;
   tokens: SocketTokens;
+  /** A socket token of a real sign-in session of `userId`, created in the store (connects check it is live). */
+  socketToken(userId: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +44,8 @@ export async function startRealtimeNode(deps: { store: Store; hub: MemoryBusHub;
   await pubsub.ready;
   const talk = new TalkService({ store, notifier: pubsub, clock: time, ids: new IdGenerator(() => time.now()) });
   const tokens = new SocketTokens(NODE_SECRET, 15 * 60_000, () => time.now());
-  const realtime = createRealtime({ pubsub, bus, nodeId: newNodeId(), talk, store, tokens, clock: time, timers: time, logger });
+  const sessionIsLive = (userId: string, sessionId: string) => store.sessions.isLive(sessionId, userId, time.now());
+  const realtime = createRealtime({ pubsub, bus, nodeId: newNodeId(), talk, store, tokens, sessionIsLive, clock: time, timers: time, logger });
   await realtime.ready;
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
   realtime.attach(server);
@@ -50,6 +54,11 @@ export async function startRealtimeNode(deps: { store: Store; hub: MemoryBusHub;
   return {
     wsUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
     realtime, pubsub, talk, tokens,
+    async socketToken(userId) {
+      const id = randomBytes(12).toString('hex');
+      await store.sessions.create({ id, token_hash: randomBytes(32).toString('hex'), user_id: userId, created_at: time.now(), expires_at: time.now() + 24 * 3_600_000 });
+      return tokens.mint(userId, id).token;
+    },
     async stop() {
       await realtime.close();
       server.close();

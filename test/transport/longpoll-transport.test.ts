@@ -21,13 +21,16 @@ describe('LongPollTransport', () => {
   let transport: LongPollTransport;
   let app: FastifyInstance;
   let peers: Peer[];
+  /** The sign-in sessions that stand, as the store would say. */
+  let live: Set<string>;
 
   beforeEach(async () => {
     time = new ManualTime();
     tokens = new SocketTokens('s'.repeat(40), 60_000, () => time.now());
     peers = [];
+    live = new Set(['S1']);
     transport = new LongPollTransport({
-      tokens, clock: time, timers: time, logger: pino({ level: 'silent' }),
+      tokens, sessionIsLive: async (_userId, sessionId) => live.has(sessionId), clock: time, timers: time, logger: pino({ level: 'silent' }),
       accept: (connection, userId) => {
         const peer: Peer = { connection, userId, received: [], closed: undefined };
         peers.push(peer);
@@ -52,8 +55,8 @@ describe('LongPollTransport', () => {
     return res.json() as { status: number };
   }
 
-  async function openSession(): Promise<{ socketToken: string; session: string; peer: Peer }> {
-    const socketToken = encodeURIComponent(tokens.mint('U1', 'S1').token);
+  async function openSession(sessionId = 'S1'): Promise<{ socketToken: string; session: string; peer: Peer }> {
+    const socketToken = encodeURIComponent(tokens.mint('U1', sessionId).token);
     const opened = await get(`token=${socketToken}&vsn=2.0.0&`);
     assert.equal(opened.status, 410, 'phoenix.js reads 410 + token as "opened"');
     assert.match(opened.token!, /^lp1\.[\w-]{32}$/);
@@ -67,6 +70,22 @@ describe('LongPollTransport', () => {
     assert.equal((await get(`token=${encodeURIComponent(expired)}&vsn=2.0.0`)).status, 403, 'expired');
     assert.equal((await get(`token=${encodeURIComponent(tokens.mint('U1', 'S1').token)}&vsn=1.0.0`)).status, 403, 'wrong vsn');
     assert.equal(peers.length, 0);
+  });
+
+  test('a token of an ended session answers 403; closeSessions ends its sessions, the held poll answering 403', async () => {
+    live.add('S-end');
+    const ending = await openSession('S-end');
+    const other = await openSession('S1');
+    const held = get(`token=${ending.session}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    live.delete('S-end');
+    transport.closeSessions(['S-end']);
+    assert.deepEqual(await held, { status: 403 }, 'phoenix.js closes the transport on 403 instead of reading it as opened');
+    assert.deepEqual(ending.peer.closed, [4401, 'session ended']);
+    assert.equal(other.peer.closed, undefined, 'another session stays');
+    assert.equal((await get(`token=${ending.session}`)).status, 410, 'the session is gone');
+    assert.equal((await get(`token=${ending.socketToken}&vsn=2.0.0`)).status, 403, 'the same socket token opens no session');
+    assert.equal(peers.length, 2);
   });
 
   test('the socket token may come in the X-Phoenix-AuthToken header', async () => {

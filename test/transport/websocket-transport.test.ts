@@ -21,6 +21,17 @@ interface Accepted {
 describe('WebSocketTransport', () => {
   const time = new ManualTime();
   const tokens = new SocketTokens('s'.repeat(40), 60_000, () => time.now());
+  /** The sign-in sessions that stand, as the store would say; a held check tells it started and waits. */
+  const live = new Set(['S1', 'S2']);
+  const held = new Map<string, { started: () => void; release: Promise<void> }>();
+  const sessionIsLive = async (_userId: string, sessionId: string) => {
+    const hold = held.get(sessionId);
+    if (hold) {
+      hold.started();
+      await hold.release;
+    }
+    return live.has(sessionId);
+  };
   const accepted: Accepted[] = [];
   let server: Server;
   let transport: WebSocketTransport;
@@ -29,7 +40,7 @@ describe('WebSocketTransport', () => {
   before(async () => {
     server = createServer((_req, res) => res.end('plain http'));
     transport = new WebSocketTransport({
-      tokens, clock: time, timers: time, logger: pino({ level: 'silent' }),
+      tokens, sessionIsLive, clock: time, timers: time, logger: pino({ level: 'silent' }),
       accept: (connection, userId) => {
         let closed!: (v: [number, string]) => void;
         const entry: Accepted = { connection, userId, received: [], closed: new Promise((r) => (closed = r)) };
@@ -71,8 +82,8 @@ describe('WebSocketTransport', () => {
     });
   }
 
-  async function open(): Promise<{ ws: WebSocket; server: Accepted }> {
-    const ws = new WebSocket(`${base}?token=${encodeURIComponent(tokens.mint('U1', 'S1').token)}&vsn=2.0.0`);
+  async function open(sessionId = 'S1'): Promise<{ ws: WebSocket; server: Accepted }> {
+    const ws = new WebSocket(`${base}?token=${encodeURIComponent(tokens.mint('U1', sessionId).token)}&vsn=2.0.0`);
     await once(ws, 'open');
     return { ws, server: accepted.at(-1)! };
   }
@@ -86,6 +97,37 @@ describe('WebSocketTransport', () => {
     const expired = new SocketTokens('s'.repeat(40), 1, () => time.now() - 10).mint('U1', 'S1').token;
     assert.equal(await attempt(`${base}?token=${encodeURIComponent(expired)}&vsn=2.0.0`), 403, 'expired');
     assert.equal(await attempt(`${base}?token=${good}&vsn=2.0.0`), 101);
+  });
+
+  test('a token of an ended session is refused with 403; closeSessions closes its sockets with 4401', async () => {
+    live.add('S-end');
+    const ending = await open('S-end');
+    const other = await open('S2');
+    const closed = once(ending.ws, 'close');
+    live.delete('S-end');
+    transport.closeSessions(['S-end']);
+    const [code, reason] = await closed;
+    assert.deepEqual([code, reason.toString()], [4401, 'session ended']);
+    assert.deepEqual(await ending.server.closed, [4401, 'session ended']);
+    assert.equal(other.ws.readyState, WebSocket.OPEN, 'another session\'s socket stays open');
+    const again = encodeURIComponent(tokens.mint('U1', 'S-end').token);
+    assert.equal(await attempt(`${base}?token=${again}&vsn=2.0.0`), 403, 'the same token connects no more');
+    other.ws.close();
+  });
+
+  test('a session ended while its upgrade is being checked is refused', async () => {
+    live.add('S-race');
+    let started!: () => void;
+    let release!: () => void;
+    const checking = new Promise<void>((resolve) => (started = resolve));
+    held.set('S-race', { started, release: new Promise((resolve) => (release = resolve)) });
+    const count = accepted.length;
+    const refused = attempt(`${base}?token=${encodeURIComponent(tokens.mint('U1', 'S-race').token)}&vsn=2.0.0`);
+    await checking;
+    transport.closeSessions(['S-race']); // the store still says live: the read happened before the logout
+    release();
+    assert.equal(await refused, 403);
+    assert.equal(accepted.length, count);
   });
 
   test('other paths are not upgraded', async () => {
@@ -180,7 +222,7 @@ describe('WebSocketTransport', () => {
   });
 
   test('close() says 1001 going away to everyone', async () => {
-    const other = new WebSocketTransport({ tokens, clock: time, timers: time, logger: pino({ level: 'silent' }), accept: () => ({ receive: () => {}, closed: () => {} }) });
+    const other = new WebSocketTransport({ tokens, sessionIsLive, clock: time, timers: time, logger: pino({ level: 'silent' }), accept: () => ({ receive: () => {}, closed: () => {} }) });
     const httpServer = createServer();
     other.attach(httpServer);
     httpServer.listen(0, '127.0.0.1');
