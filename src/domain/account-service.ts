@@ -89,9 +89,8 @@ export class AccountService {
 
   /** Ends the session of `token` and closes the sockets opened with it. */
   async logout(token: string): Promise<void> {
-    const auth = await this.store.sessions.findUser(hashToken(token), this.clock.now());
-    const id = await this.store.sessions.delete(hashToken(token));
-    if (auth && id !== undefined) this.deps.notifier.closeSessions(auth.user.id, [id]);
+    const ended = await this.store.sessions.delete(hashToken(token));
+    if (ended) this.deps.notifier.closeSessions(ended.user_id, [ended.id]);
   }
 
   /** The signed-in user and session of a session token, or undefined. */

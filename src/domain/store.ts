@@ -81,8 +81,8 @@ export interface SessionRepository {
   touch(id: string, at: number): Promise<void>;
   /** The user's unexpired sessions, newest first. */
   listForUser(userId: string, now: number): Promise<SessionView[]>;
-  /** Returns the id of the session deleted, if any. */
-  delete(tokenHash: string): Promise<string | undefined>;
+  /** Returns the session deleted (its id and user), if any. */
+  delete(tokenHash: string): Promise<{ id: string; user_id: string } | undefined>;
   deleteById(userId: string, id: string): Promise<boolean>;
   /** Every session of the user (but `exceptId`); returns the ids deleted. */
   deleteForUser(userId: string, exceptId?: string): Promise<string[]>;

@@ -196,7 +196,7 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.equal(await store.sessions.deleteById('u-other', 's1'), false);
         assert.equal(await store.sessions.deleteById(alice.id, 's1'), true);
         assert.deepEqual((await store.sessions.deleteForUser(alice.id, 's3')).sort(), ['s2']);
-        assert.equal(await store.sessions.delete('h-s3'), 's3');
+        assert.deepEqual(await store.sessions.delete('h-s3'), { id: 's3', user_id: alice.id });
       });
 
       it('leaving: sole owners are named; anonymizing keeps messages and answers, erases the rest', async () => {

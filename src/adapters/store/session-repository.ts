@@ -70,9 +70,8 @@ export class KyselySessionRepository implements SessionRepository {
     return rows.map((r) => ({ ...r, created_at: Number(r.created_at), expires_at: Number(r.expires_at), last_used_at: Number(r.last_used_at) }));
   }
 
-  async delete(tokenHash: string): Promise<string | undefined> {
-    const row = await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).returning('id').executeTakeFirst();
-    return row?.id;
+  async delete(tokenHash: string): Promise<{ id: string; user_id: string } | undefined> {
+    return this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).returning(['id', 'user_id']).executeTakeFirst();
   }
 
   async deleteById(userId: string, id: string): Promise<boolean> {
