@@ -3,6 +3,7 @@
 // and Redis named by RENRAKU_DATABASE_URL and RENRAKU_REDIS_URL (see docs/deploy.md).
 // Nodes listen on 127.0.0.1:4001-4003 (RENRAKU_CLUSTER_PORT sets the first port); their logs
 // are prefixed [node1].. [node3]. Ctrl-C drains all three (SIGTERM) and waits for them.
+// They run the compiled build, as `npm start` does (`npm run cluster` builds it first).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';

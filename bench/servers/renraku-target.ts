@@ -15,7 +15,9 @@ import type { RunningTarget, TargetOptions } from './target.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENRAKU_BIN = join(REPO_ROOT, 'bin', 'renraku.mjs');
-/** Arguments to node for `renraku start` as `npm start` runs it. */
+/** What RENRAKU_BIN runs: the server compiled by `npm run build:server` (`npm run bench` runs it first). */
+const RENRAKU_BUILD = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+/** Arguments to node for `renraku start` as `npm start` runs it (the compiled build). */
 export const RENRAKU_START: readonly string[] = [...RENRAKU_NODE_FLAGS, RENRAKU_BIN, 'start'];
 
 /** The benchmark measures the server, not its flood guard: per-socket message limits are
@@ -51,13 +53,14 @@ export function runSeedCommand(env: Record<string, string>, layout: Layout, out:
 }
 
 /**
- * Renraku as built in this tree (`node bin/renraku.mjs start`) on a free port with a scratch
- * data directory (and a scratch PostgreSQL database with `store: postgres`), SMTP off.
+ * Renraku as built from this tree (`node bin/renraku.mjs start`, the compiled build) on a free
+ * port with a scratch data directory (and a scratch PostgreSQL database with `store: postgres`),
+ * SMTP off.
  * Seeds with `renraku seed`; falls back to the HTTP API for small runs while that command is
  * missing.
  */
 export async function startRenraku(opts: TargetOptions): Promise<RunningTarget> {
-  if (!existsSync(RENRAKU_BIN)) throw new Error(`${RENRAKU_BIN} is not there yet: Renraku's server (issue 2) has not landed`);
+  if (!existsSync(RENRAKU_BUILD)) throw new Error(`${RENRAKU_BUILD} is missing: run \`npm run build:server\` (\`npm run bench\` does)`);
   const dir = await mkdtemp(join(tmpdir(), 'renraku-bench-'));
   const db = opts.store === 'postgres' ? await ScratchDatabase.create(opts.postgresUrl) : null;
   const port = await freePort();

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { within } from '../support/phoenix-helpers.ts';
-
-const BIN = new URL('../../bin/renraku.mjs', import.meta.url).pathname;
+import { RENRAKU_FROM_SOURCES } from '../support/renraku-sources.ts';
 
 describe('the renraku command', () => {
   const dirs: string[] = [];
@@ -19,7 +18,7 @@ describe('the renraku command', () => {
 
   test('start creates the data dir, migrates, prints where to open it, serves, and drains on SIGTERM', async () => {
     const dataDir = join(tempDir(), 'data');
-    const child = spawn(process.execPath, [BIN, 'start'], {
+    const child = spawn(process.execPath, [...RENRAKU_FROM_SOURCES, 'start'], {
       env: { ...process.env, RENRAKU_DATA_DIR: dataDir, RENRAKU_HTTP_PORT: '0', RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,19 +41,19 @@ describe('the renraku command', () => {
   });
 
   test('a bad variable stops start-up with a message naming it', () => {
-    const res = spawnSync(process.execPath, [BIN, 'start'], { env: { ...process.env, RENRAKU_HTTP_PORT: 'eighty', RENRAKU_DATA_DIR: tempDir() }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [...RENRAKU_FROM_SOURCES, 'start'], { env: { ...process.env, RENRAKU_HTTP_PORT: 'eighty', RENRAKU_DATA_DIR: tempDir() }, encoding: 'utf8' });
     assert.equal(res.status, 78);
     assert.match(res.stderr, /RENRAKU_HTTP_PORT: must be a whole number/);
   });
 
   test('migrate applies once, then reports up to date; unknown commands list the valid ones', () => {
     const env = { ...process.env, RENRAKU_DATA_DIR: tempDir() };
-    const first = spawnSync(process.execPath, [BIN, 'migrate'], { env, encoding: 'utf8' });
+    const first = spawnSync(process.execPath, [...RENRAKU_FROM_SOURCES, 'migrate'], { env, encoding: 'utf8' });
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /migrate: applied /);
-    const second = spawnSync(process.execPath, [BIN, 'migrate'], { env, encoding: 'utf8' });
+    const second = spawnSync(process.execPath, [...RENRAKU_FROM_SOURCES, 'migrate'], { env, encoding: 'utf8' });
     assert.match(second.stdout, /migrate: up to date/);
-    const unknown = spawnSync(process.execPath, [BIN, 'frobnicate'], { env, encoding: 'utf8' });
+    const unknown = spawnSync(process.execPath, [...RENRAKU_FROM_SOURCES, 'frobnicate'], { env, encoding: 'utf8' });
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /unknown command "frobnicate"[\s\S]*renraku start/);
   });

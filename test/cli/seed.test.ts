@@ -8,14 +8,13 @@ import { loadOrCreateSecret } from '../../src/app/secret.ts';
 import { SocketTokens } from '../../src/domain/socket-token.ts';
 import type { SeedOutput } from '../../src/cli/seed-command.ts';
 import { createStore } from '../../src/adapters/store/create-store.ts';
-
-const BIN = new URL('../../bin/renraku.mjs', import.meta.url).pathname;
+import { RENRAKU_FROM_SOURCES } from '../support/renraku-sources.ts';
 
 test('seed creates users, one group with all of them, rooms, and valid socket tokens', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'renraku-seed-'));
   try {
     const out = join(dataDir, 'seed.json');
-    const res = spawnSync(process.execPath, [BIN, 'seed', '--users', '120', '--rooms', '3', '--members-per-room', '50', '--out', out], {
+    const res = spawnSync(process.execPath, [...RENRAKU_FROM_SOURCES, 'seed', '--users', '120', '--rooms', '3', '--members-per-room', '50', '--out', out], {
       env: { ...process.env, RENRAKU_DATA_DIR: dataDir }, encoding: 'utf8',
     });
     assert.equal(res.status, 0, res.stderr);

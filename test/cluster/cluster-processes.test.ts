@@ -8,11 +8,11 @@ import { startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { requirePostgresOrSkip, startPostgres, type PrivatePostgres } from '../support/postgres.ts';
 import { requireRedisOrSkip, startRedis, type PrivateRedis } from '../support/redis.ts';
 import { assertContiguous, RoomReader } from '../support/room-reader.ts';
+import { RENRAKU_FROM_SOURCES } from '../support/renraku-sources.ts';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.ts';
 import { apiClient, type TestUser } from '../support/test-server.ts';
 
 const SUITE = 'three renraku processes over a private PostgreSQL and Redis';
-const BIN = new URL('../../bin/renraku.mjs', import.meta.url).pathname;
 const SECRET = 'cluster-process-test-secret-0123456789abcdef';
 
 /**
@@ -97,7 +97,7 @@ describe(SUITE, { ...requirePostgresOrSkip(SUITE), ...requireRedisOrSkip(SUITE) 
       assert.equal(assertContiguous(r.received, 1, 30), undefined);
     }
 
-    const listed = spawnSync(process.execPath, [BIN, 'nodes', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const listed = spawnSync(process.execPath, [...RENRAKU_FROM_SOURCES, 'nodes', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
     assert.equal(listed.status, 0, listed.stderr);
     const members = JSON.parse(listed.stdout) as Array<{ address: string; connections: number }>;
     assert.deepEqual(members.map((m) => m.address).sort(), nodes.map((n) => n.url).sort());

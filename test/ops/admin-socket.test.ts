@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { AdminSocket, AdminSocketError, adminSocketPath } from '../../src/ops/admin-socket.ts';
+import { RENRAKU_FROM_SOURCES } from '../support/renraku-sources.ts';
 import { startOpsNode } from './support/ops-node.ts';
 
 const run = promisify(execFile);
@@ -88,7 +89,7 @@ describe('the admin socket path is checked before a node starts', () => {
     try {
       writeFileSync(adminSocketPath(dataDir), 'not a socket');
       const env = { ...process.env, RENRAKU_DATA_DIR: dataDir, RENRAKU_HTTP_PORT: '0', RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'silent' };
-      const failure = await run(process.execPath, ['bin/renraku.mjs', 'start'], { env, timeout: 30_000 }).then(() => undefined, (err: { code: number; stderr: string; killed: boolean }) => err);
+      const failure = await run(process.execPath, [...RENRAKU_FROM_SOURCES, 'start'], { env, timeout: 30_000 }).then(() => undefined, (err: { code: number; stderr: string; killed: boolean }) => err);
       assert.ok(failure, 'the node must not start');
       assert.equal(failure.killed, false, 'it exits by itself');
       assert.equal(failure.code, 78);

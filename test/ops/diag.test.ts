@@ -8,6 +8,7 @@ import { adminSocketPath } from '../../src/ops/admin-socket.ts';
 import { takeHeapSnapshot } from '../../src/ops/node-dumps.ts';
 import { AppError } from '../../src/domain/app-error.ts';
 import { connect, join } from '../support/phoenix-helpers.ts';
+import { RENRAKU_FROM_SOURCES } from '../support/renraku-sources.ts';
 import { OPERATOR_TOKEN, startOpsNode, type OpsNode } from './support/ops-node.ts';
 import { waitUntil } from './support/wait-until.ts';
 
@@ -198,7 +199,7 @@ describe('renraku diag against a running node', () => {
   });
 
   test('the renraku binary finds the admin socket from RENRAKU_DATA_DIR', async () => {
-    const { stdout } = await run(process.execPath, ['bin/renraku.mjs', 'diag', '--json', 'nodes'], { env: { ...process.env, RENRAKU_DATA_DIR: node.dataDir } });
+    const { stdout } = await run(process.execPath, [...RENRAKU_FROM_SOURCES, 'diag', '--json', 'nodes'], { env: { ...process.env, RENRAKU_DATA_DIR: node.dataDir } });
     assert.equal(JSON.parse(stdout)[0].id, node.app.nodeId);
   });
 

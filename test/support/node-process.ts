@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
 import { within } from './phoenix-helpers.ts';
+import { RENRAKU_FROM_SOURCES } from './renraku-sources.ts';
 
-const BIN = new URL('../../bin/renraku.mjs', import.meta.url).pathname;
 const START_TIMEOUT_MS = 90_000;
 
 /** One `renraku start` process of a cluster under test. */
@@ -24,13 +24,13 @@ export interface NodeProcess {
 }
 
 /**
- * Starts `node bin/renraku.mjs start` on a free port with `env` on top of this process's
+ * Starts `renraku start` from the sources (renraku-sources.ts) on a free port with `env` on top of this process's
  * environment (SMTP off, its own data dir), and resolves once it prints its start banner.
  */
 export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'renraku-node-'));
-  const child = spawn(process.execPath, [BIN, 'start'], {
+  const child = spawn(process.execPath, [...RENRAKU_FROM_SOURCES, 'start'], {
     env: { ...process.env, RENRAKU_HTTP_PORT: String(port), RENRAKU_DATA_DIR: dataDir, RENRAKU_SMTP_PORT: '0', RENRAKU_LOG_LEVEL: 'info', RENRAKU_THROTTLE_EXEMPT: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

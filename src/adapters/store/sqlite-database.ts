@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { QueryTimer } from './query-timer.ts';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -18,14 +18,24 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const SQLITE_MAX_PARAMETERS = 32_766;
 
 /**
- * How the append thread loads its TypeScript: a worker does not inherit the loader hooks of
- * the thread that starts it (tsx registered by `--import tsx` or bin/renraku.mjs), so it
- * registers tsx itself before importing its entry.
+ * The append thread's entry, beside this module with its extension: `.ts` when the sources
+ * run under tsx (tests, development), `.js` in the compiled build that `renraku` runs.
  */
-const APPEND_THREAD_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => {
+const APPEND_WORKER_URL = new URL(`./sqlite-append-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+
+/**
+ * Starts the append thread. Compiled, it runs its `.js` entry. Under tsx, a worker does not
+ * inherit the loader hooks of the thread that starts it, so it registers tsx itself before
+ * importing its `.ts` entry.
+ */
+function startAppendWorker(workerData: SqliteAppendWorkerData): Worker {
+  if (!APPEND_WORKER_URL.pathname.endsWith('.ts')) return new Worker(APPEND_WORKER_URL, { workerData });
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => {
   tsx.register();
-  return import(${JSON.stringify(new URL('./sqlite-append-worker.ts', import.meta.url).href)});
+  return import(${JSON.stringify(APPEND_WORKER_URL.href)});
 })`;
+  return new Worker(boot, { eval: true, workerData });
+}
 
 /** A SQLite store database also has a thread for message appends (see sqlite-append-worker.ts). */
 export interface SqliteStoreDatabase extends StoreDatabase {
@@ -124,7 +134,7 @@ export class SqliteAppendThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(APPEND_THREAD_BOOT, { eval: true, workerData: this.config });
+    const worker = startAppendWorker(this.config);
     worker.unref();
     worker.on('message', (response: SqliteAppendResponse) => {
       const pending = this.pending.get(response.id);
