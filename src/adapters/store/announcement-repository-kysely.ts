@@ -6,10 +6,10 @@ import type {
 import { LIMITS } from '../../config/limits.ts';
 import { AppError } from '../../domain/app-error.ts';
 import { chunk, insertInChunks } from './insert-in-chunks.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import { insertOutboxRows } from './outbox-repository-kysely.ts';
 import { pick } from './pick.ts';
 import type { AnnouncementRecipientsTable, AnnouncementsTable, Database } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 
 const ATTACHMENT_COLUMNS = ['id', 'group_id', 'announcement_id', 'uploaded_by', 'filename', 'content_type', 'size', 'created_at'] as const;
 const RECIPIENT_COLUMNS = ['announcement_id', 'user_id', 'read_at', 'answer', 'answered_at', 'reminders_sent'] as const;

@@ -19,23 +19,8 @@ import { KyselyReadMarkerRepository } from './read-marker-repository.ts';
 import { KyselyRoomRepository } from './room-repository.ts';
 import type { Database } from './schema.ts';
 import { KyselySessionRepository } from './session-repository.ts';
+import type { StoreDatabase } from './store-database.ts';
 import { KyselyUserRepository } from './user-repository.ts';
-
-/**
- * What a dialect module (sqlite-database.ts, postgres-database.ts) hands the store: a Kysely
- * instance plus the facts about its dialect that change how queries are written. Repositories
- * read these flags; they never ask which driver is underneath.
- */
-export interface StoreDatabase {
-  readonly db: Kysely<Database>;
-  readonly dialect: 'sqlite' | 'postgres';
-  /** Most bind parameters one statement may carry; batches are split to stay below it. */
-  readonly maxParameters: number;
-  /** `SELECT … FOR UPDATE` exists (PostgreSQL). SQLite has one writer at a time and needs no row locks. */
-  readonly supportsForUpdate: boolean;
-  /** Times every query Kysely runs (metrics); absent for databases opened without one. */
-  readonly queries?: QueryTimer;
-}
 
 /** The Store, written once with Kysely for both dialects. Owns the Kysely instance: close() ends it. */
 export class KyselyStore implements Store {

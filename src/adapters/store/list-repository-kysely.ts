@@ -5,9 +5,9 @@ import {
   DEFAULT_LIST_SETTINGS, type ListAttachment, type ListPost, type ListPostReason, type ListPostStatus, type ListRecipient, type ListSettings, type NewListPost,
 } from '../../lists/types.ts';
 import { chunk } from './insert-in-chunks.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import type { ListAttachmentsTable, ListPostsTable, ListSettingsTable } from './mailing-list-tables.ts';
 import type { Database } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 
 function toSettings(groupId: string, row: Selectable<ListSettingsTable> | undefined): ListSettings {
   if (row === undefined) return { group_id: groupId, ...DEFAULT_LIST_SETTINGS, room_id: null, updated_at: 0 };

@@ -2,9 +2,9 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../../domain/app-error.ts';
 import type { AppendResult, MessageRepository } from '../../domain/store.ts';
 import type { Message, NewMessage } from '../../domain/types.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import type { Database, MessagesTable } from './schema.ts';
 import { sqliteAppendThreadOf, type SqliteAppendThread } from './sqlite-database.ts';
+import type { StoreDatabase } from './store-database.ts';
 import { isUniqueViolation, UNIQUE_KEYS } from './unique-violation.ts';
 
 const MESSAGE_COLUMNS = [

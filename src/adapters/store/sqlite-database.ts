@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { StoreDatabase } from './kysely-store.ts';
+import type { StoreDatabase } from './store-database.ts';
 import type { MessageColumns } from './message-repository.ts';
 import type { SqliteAppendRequest, SqliteAppendResponse, SqliteAppendWorkerData } from './sqlite-append-worker.ts';
 import { withStatementCache } from './statement-cache.ts';
