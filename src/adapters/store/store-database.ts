@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AppendThread } from './append-thread.ts';
 import type { QueryTimer } from './query-timer.ts';
 import type { Database } from './schema.ts';
 
@@ -16,4 +17,6 @@ export interface StoreDatabase {
   readonly supportsForUpdate: boolean;
   /** Times every query Kysely runs (metrics); absent for databases opened without one. */
   readonly queries?: QueryTimer;
+  /** Message appends run on a thread of their own (SQLite); absent: the repository appends with one statement (PostgreSQL). */
+  readonly appendThread?: AppendThread;
 }
