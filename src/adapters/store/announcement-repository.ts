@@ -6,7 +6,7 @@ import type {
 import { LIMITS } from '../../config/limits.ts';
 import { AppError } from '../../domain/app-error.ts';
 import { chunk, insertInChunks } from './insert-in-chunks.ts';
-import { insertOutboxRows } from './outbox-repository-kysely.ts';
+import { insertOutboxRows } from './outbox-repository.ts';
 import { pick } from './pick.ts';
 import type { AnnouncementRecipientsTable, AnnouncementsTable, Database } from './schema.ts';
 import type { StoreDatabase } from './store-database.ts';
