@@ -31,7 +31,7 @@ export interface ListOptions {
 /**
  * Announcements, their recipients, attachments and members' mail preference, as the domain
  * sees them (implemented for SQLite and PostgreSQL in
- * src/adapters/store/announcement-repository-kysely.ts). State changes that race — sending,
+ * src/adapters/store/announcement-repository.ts). State changes that race — sending,
  * editing, cancelling, first read — are conditional writes, so two nodes acting at once
  * settle on one outcome. "Not found" is `undefined` or `false`, never an exception.
  */

@@ -3,7 +3,7 @@ import type { ListAttachment, ListPost, ListPostStatus, ListRecipient, ListSetti
 
 /**
  * The mailing list's tables as the list code sees them (implemented once with Kysely for
- * SQLite and PostgreSQL: src/adapters/store/list-repository-kysely.ts). A member's delivery
+ * SQLite and PostgreSQL: src/adapters/store/list-repository.ts). A member's delivery
  * choice is the membership's `mail_delivery` (one preference for all mail of a group); the
  * list adds only whether they get their own posts back.
  */

@@ -1,7 +1,7 @@
 /**
  * The outbox as the mail code sees it: durable rows, one per (message_key, recipient), and
  * the bounces recorded against members. No driver types; implemented once with Kysely for
- * SQLite and PostgreSQL (src/adapters/store/outbox-repository-kysely.ts).
+ * SQLite and PostgreSQL (src/adapters/store/outbox-repository.ts).
  *
  * Every state change of a claimed row names its claimer and only applies while the row is
  * still `sending` for that claimer: a dispatcher whose lease was taken over changes nothing.

@@ -1,6 +1,6 @@
 /**
  * The jobs table as the scheduler sees it: no driver types; implemented once with Kysely for
- * SQLite and PostgreSQL (src/adapters/store/job-repository-kysely.ts).
+ * SQLite and PostgreSQL (src/adapters/store/job-repository.ts).
  *
  * One row per occurrence. A one-off job is the row (name, caller's key); an occurrence of a
  * recurring job is the row (name, fire time in ISO 8601), inserted by the node that claims it,

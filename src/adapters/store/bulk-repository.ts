@@ -4,9 +4,9 @@ import type { BulkRepository } from '../../domain/store.ts';
 import type { Membership, NewSession, NewUser } from '../../domain/types.ts';
 import { MEMBERSHIP_COLUMNS } from './group-repository.ts';
 import { insertInChunks } from './insert-in-chunks.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import { pick } from './pick.ts';
 import type { Database } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 import { isUniqueViolation, UNIQUE_KEYS } from './unique-violation.ts';
 import { toUserRow } from './user-repository.ts';
 

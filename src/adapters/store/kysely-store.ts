@@ -3,39 +3,24 @@ import type { QueryListener, QueryTimer } from './query-timer.ts';
 import type { Store } from '../../domain/store.ts';
 import { KyselyAccountDataRepository } from './account-data-repository.ts';
 import { KyselyAccountTokenRepository } from './account-token-repository.ts';
-import { KyselyAnnouncementRepository } from './announcement-repository-kysely.ts';
+import { KyselyAnnouncementRepository } from './announcement-repository.ts';
 import { AttachmentBlobStorage } from './attachment-blob-storage.ts';
 import { KyselyBulkRepository } from './bulk-repository.ts';
-import { KyselyFeedbackRepository } from './feedback-repository-kysely.ts';
+import { KyselyFeedbackRepository } from './feedback-repository.ts';
 import { KyselyGroupRepository } from './group-repository.ts';
 import { KyselyInviteRepository } from './invite-repository.ts';
-import { KyselyJobRepository } from './job-repository-kysely.ts';
-import { KyselyInboundRepository } from './inbound-repository-kysely.ts';
-import { KyselyListRepository } from './list-repository-kysely.ts';
+import { KyselyJobRepository } from './job-repository.ts';
+import { KyselyInboundRepository } from './inbound-repository.ts';
+import { KyselyListRepository } from './list-repository.ts';
 import { KyselyMessageRepository } from './message-repository.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { KyselyOutboxRepository } from './outbox-repository-kysely.ts';
+import { KyselyOutboxRepository } from './outbox-repository.ts';
 import { KyselyReadMarkerRepository } from './read-marker-repository.ts';
 import { KyselyRoomRepository } from './room-repository.ts';
 import type { Database } from './schema.ts';
 import { KyselySessionRepository } from './session-repository.ts';
+import type { StoreDatabase } from './store-database.ts';
 import { KyselyUserRepository } from './user-repository.ts';
-
-/**
- * What a dialect module (sqlite-database.ts, postgres-database.ts) hands the store: a Kysely
- * instance plus the facts about its dialect that change how queries are written. Repositories
- * read these flags; they never ask which driver is underneath.
- */
-export interface StoreDatabase {
-  readonly db: Kysely<Database>;
-  readonly dialect: 'sqlite' | 'postgres';
-  /** Most bind parameters one statement may carry; batches are split to stay below it. */
-  readonly maxParameters: number;
-  /** `SELECT … FOR UPDATE` exists (PostgreSQL). SQLite has one writer at a time and needs no row locks. */
-  readonly supportsForUpdate: boolean;
-  /** Times every query Kysely runs (metrics); absent for databases opened without one. */
-  readonly queries?: QueryTimer;
-}
 
 /** The Store, written once with Kysely for both dialects. Owns the Kysely instance: close() ends it. */
 export class KyselyStore implements Store {

@@ -2,9 +2,10 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { AppError } from '../../domain/app-error.ts';
 import type { AppendResult, MessageRepository } from '../../domain/store.ts';
 import type { Message, NewMessage } from '../../domain/types.ts';
-import type { StoreDatabase } from './kysely-store.ts';
+import type { AppendThread } from './append-thread.ts';
+import { toColumns, type MessageColumns } from './message-columns.ts';
 import type { Database, MessagesTable } from './schema.ts';
-import { sqliteAppendThreadOf, type SqliteAppendThread } from './sqlite-database.ts';
+import type { StoreDatabase } from './store-database.ts';
 import { isUniqueViolation, UNIQUE_KEYS } from './unique-violation.ts';
 
 const MESSAGE_COLUMNS = [
@@ -95,48 +96,6 @@ function answer(batch: Deduplicated, resolved: AppendResult[]): AppendResult[] {
 }
 
 /**
- * New messages as columns, one array per field: eight parameters for PostgreSQL whatever the
- * batch size, and cheaper to copy to SQLite's append thread than one object per message.
- */
-export interface MessageColumns {
-  readonly ids: string[];
-  readonly rooms: string[];
-  readonly authors: string[];
-  readonly bodies: string[];
-  readonly replies: (string | null)[];
-  /** JSON arrays, as stored */
-  readonly mentions: string[];
-  readonly clientIds: (string | null)[];
-  readonly createdAts: number[];
-}
-
-function toColumns(messages: readonly NewMessage[]): MessageColumns {
-  const n = messages.length;
-  const columns: MessageColumns = {
-    ids: new Array<string>(n),
-    rooms: new Array<string>(n),
-    authors: new Array<string>(n),
-    bodies: new Array<string>(n),
-    replies: new Array<string | null>(n),
-    mentions: new Array<string>(n),
-    clientIds: new Array<string | null>(n),
-    createdAts: new Array<number>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const m = messages[i]!;
-    columns.ids[i] = m.id;
-    columns.rooms[i] = m.room_id;
-    columns.authors[i] = m.author_id;
-    columns.bodies[i] = m.body;
-    columns.replies[i] = m.reply_to;
-    columns.mentions[i] = m.mentions.length === 0 ? '[]' : JSON.stringify(m.mentions);
-    columns.clientIds[i] = m.client_id;
-    columns.createdAts[i] = m.created_at;
-  }
-  return columns;
-}
-
-/**
  * Appends a batch of candidates (no client key twice; `columns` holds the same) in one
  * transaction and answers one result per candidate: the message stored before under its
  * key, or the new one.
@@ -159,12 +118,12 @@ export class KyselyMessageRepository implements MessageRepository {
 
   constructor(database: StoreDatabase) {
     this.db = database.db;
-    if (database.dialect === 'postgres') {
+    if (database.appendThread) {
+      this.path = new ThreadAppendPath(database.appendThread);
+    } else if (database.dialect === 'postgres') {
       this.path = new PostgresAppendPath(database.db);
     } else {
-      const thread = sqliteAppendThreadOf(database);
-      if (!thread) throw new Error('A SQLite store database comes with its append thread: open it with openSqliteDatabase');
-      this.path = new SqliteAppendPath(thread);
+      throw new Error('A SQLite store database comes with its append thread: open it with openSqliteDatabase');
     }
   }
 
@@ -235,10 +194,10 @@ export class KyselyMessageRepository implements MessageRepository {
  * as prepared statements in one transaction and fsyncs the commit there, off the event loop.
  * It answers per candidate a new seq or the row stored before under its key.
  */
-class SqliteAppendPath implements AppendPath {
-  private readonly thread: SqliteAppendThread;
+class ThreadAppendPath implements AppendPath {
+  private readonly thread: AppendThread;
 
-  constructor(thread: SqliteAppendThread) {
+  constructor(thread: AppendThread) {
     this.thread = thread;
   }
 

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { QueryTimer } from './query-timer.ts';
 import pg from 'pg';
-import type { StoreDatabase } from './kysely-store.ts';
+import type { StoreDatabase } from './store-database.ts';
 import type { Database } from './schema.ts';
 import { unavailableAsAppError } from './unavailable-pool.ts';
 

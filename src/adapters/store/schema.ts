@@ -154,7 +154,7 @@ export interface ReadMarkersTable {
   updated_at: number;
 }
 
-/** 0004-announcements (src/adapters/store/announcement-repository-kysely.ts). */
+/** 0004-announcements (src/adapters/store/announcement-repository.ts). */
 export interface AnnouncementsTable {
   id: string;
   group_id: string;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import type { MessageColumns } from './message-repository.ts';
+import type { MessageColumns } from './message-columns.ts';
 import type { MessagesTable } from './schema.ts';
 
 /**

@@ -4,8 +4,9 @@ import { dirname, extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { StoreDatabase } from './kysely-store.ts';
-import type { MessageColumns } from './message-repository.ts';
+import type { StoreDatabase } from './store-database.ts';
+import type { AppendThread } from './append-thread.ts';
+import type { MessageColumns } from './message-columns.ts';
 import type { SqliteAppendRequest, SqliteAppendResponse, SqliteAppendWorkerData } from './sqlite-append-worker.ts';
 import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './schema.ts';
@@ -37,15 +38,10 @@ function startAppendWorker(workerData: SqliteAppendWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** A SQLite store database also has a thread for message appends (see sqlite-append-worker.ts). */
+/** A SQLite store database always has a thread for message appends (see sqlite-append-worker.ts). */
 export interface SqliteStoreDatabase extends StoreDatabase {
   readonly dialect: 'sqlite';
-  readonly appends: SqliteAppendThread;
-}
-
-/** The append thread when `database` is SQLite, else undefined. */
-export function sqliteAppendThreadOf(database: StoreDatabase): SqliteAppendThread | undefined {
-  return 'appends' in database ? (database as SqliteStoreDatabase).appends : undefined;
+  readonly appendThread: SqliteAppendThread;
 }
 
 /**
@@ -88,7 +84,7 @@ export function openSqliteDatabase(file: string): SqliteStoreDatabase {
     dialect: 'sqlite',
     maxParameters: SQLITE_MAX_PARAMETERS,
     supportsForUpdate: false,
-    appends,
+    appendThread: appends,
     queries,
   };
 }
@@ -101,7 +97,7 @@ type Pending = { resolve: (response: SqliteAppendResponse) => void; reject: (err
  * is unanswered. If the thread dies, the batches it held fail and the next append starts a
  * new one. close() lets it answer what it holds, close its connection and end.
  */
-export class SqliteAppendThread {
+export class SqliteAppendThread implements AppendThread {
   private readonly config: SqliteAppendWorkerData;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();

@@ -1,7 +1,7 @@
 /**
  * What the mail feedback code (bounces, answers by reply, joins by mail) keeps in the store. No
  * driver types; implemented once with Kysely for SQLite and PostgreSQL
- * (src/adapters/store/feedback-repository-kysely.ts), tables from migration 0006.
+ * (src/adapters/store/feedback-repository.ts), tables from migration 0006.
  */
 
 /** A member's bounce standing. Scores are kept in half points (soft 1, hard 2) so they stay whole numbers. */

@@ -31,7 +31,7 @@ export interface InboundDelivery {
 
 /**
  * Inbound mail as received, and which of its recipients were processed (implemented with
- * Kysely for SQLite and PostgreSQL: src/adapters/store/inbound-repository-kysely.ts).
+ * Kysely for SQLite and PostgreSQL: src/adapters/store/inbound-repository.ts).
  */
 export interface InboundRepository {
   /**

@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { InboundRecipient } from '../../mail/inbound/inbound-handler.ts';
 import type { InboundDelivery, InboundRepository, NewInboundMessage, StoredInboundMessage } from '../../mail/inbound/inbound-repository.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import type { InboundMessagesTable } from './mailing-list-tables.ts';
 import type { Database } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 
 const MAX_ERROR_CHARS = 1_000;
 

@@ -4,8 +4,8 @@ import {
   type BouncePolicy, type BounceStanding, type DsnEvent, type DsnOutcome, type FeedbackRepository, type JoinRequest, type JoinRequestStatus, type MailReply,
 } from '../../mail/feedback/feedback-repository.ts';
 import { chunk } from './insert-in-chunks.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import type { Database } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 import { isUniqueViolation } from './unique-violation.ts';
 
 /** The tables of migration 0006, declared here so the shared schema.ts stays as it is. */

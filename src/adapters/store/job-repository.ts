@@ -2,8 +2,8 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selecta
 import type {
   Claim, ClaimedJob, FinishResult, JobOutcome, JobRecord, JobRepository,
 } from '../../scheduler/job-repository.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import type { Database, JobsTable } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 
 const JOB_COLUMNS = [
   'name', 'key', 'recurring', 'fire_at', 'payload', 'version', 'status', 'attempts', 'claimed_by', 'lease_until',

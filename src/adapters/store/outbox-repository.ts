@@ -3,8 +3,8 @@ import {
   OUTBOX_STATUSES, type ClaimOptions, type MailBounce, type NewOutboxRow, type OutboxRepository, type OutboxRow, type OutboxStatus, type Settlement,
 } from '../../mail/outbox-repository.ts';
 import { chunk } from './insert-in-chunks.ts';
-import type { StoreDatabase } from './kysely-store.ts';
 import type { Database, OutboxTable } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 
 const OUTBOX_COLUMNS = [
   'id', 'message_key', 'user_id', 'recipient', 'from_address', 'reply_to', 'subject', 'text_body', 'html_body', 'headers',

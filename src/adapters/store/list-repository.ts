@@ -5,9 +5,10 @@ import {
   DEFAULT_LIST_SETTINGS, type ListAttachment, type ListPost, type ListPostReason, type ListPostStatus, type ListRecipient, type ListSettings, type NewListPost,
 } from '../../lists/types.ts';
 import { chunk } from './insert-in-chunks.ts';
-import type { StoreDatabase } from './kysely-store.ts';
+import { KyselyMailDeliveryRepository } from './mail-delivery-repository.ts';
 import type { ListAttachmentsTable, ListPostsTable, ListSettingsTable } from './mailing-list-tables.ts';
 import type { Database } from './schema.ts';
+import type { StoreDatabase } from './store-database.ts';
 
 function toSettings(groupId: string, row: Selectable<ListSettingsTable> | undefined): ListSettings {
   if (row === undefined) return { group_id: groupId, ...DEFAULT_LIST_SETTINGS, room_id: null, updated_at: 0 };
@@ -36,10 +37,12 @@ function toAttachment(row: Selectable<ListAttachmentsTable>): ListAttachment {
 export class KyselyListRepository implements ListRepository {
   private readonly db: Kysely<Database>;
   private readonly maxParameters: number;
+  private readonly mailDelivery: KyselyMailDeliveryRepository;
 
   constructor(database: StoreDatabase) {
     this.db = database.db;
     this.maxParameters = database.maxParameters;
+    this.mailDelivery = new KyselyMailDeliveryRepository(database.db);
   }
 
   async getSettings(groupId: string): Promise<ListSettings> {
@@ -84,14 +87,12 @@ export class KyselyListRepository implements ListRepository {
       .execute();
   }
 
-  async getDelivery(groupId: string, userId: string): Promise<MailDelivery | undefined> {
-    const row = await this.db.selectFrom('memberships').select('mail_delivery').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
-    return row?.mail_delivery;
+  getDelivery(groupId: string, userId: string): Promise<MailDelivery | undefined> {
+    return this.mailDelivery.find(groupId, userId);
   }
 
-  async setDelivery(groupId: string, userId: string, delivery: MailDelivery): Promise<boolean> {
-    const result = await this.db.updateTable('memberships').set({ mail_delivery: delivery }).where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  setDelivery(groupId: string, userId: string, delivery: MailDelivery): Promise<boolean> {
+    return this.mailDelivery.set(groupId, userId, delivery);
   }
 
   async listRecipients(groupId: string): Promise<ListRecipient[]> {
