@@ -1,5 +1,5 @@
 import { FileAttachmentStorage } from '../adapters/uploads/file-attachment-storage.ts';
-import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../shared/attachment-storage.ts';
 import type { Store } from '../domain/store.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { AnnouncementRepository } from '../announcements/announcement-repository.ts';
-import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../shared/attachment-storage.ts';
 import type { AccountDataRepository } from '../accounts/account-data-repository.ts';
 import type { AccountTokenRepository } from '../accounts/account-token-repository.ts';
 import type {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import { NO_SERVER_METRICS, type ServerMetrics } from '../shared/server-metrics.ts';
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -28,7 +28,7 @@ export interface WebSocketTransportOptions {
   /** Defaults to LIMITS.idleTimeoutMs. */
   idleTimeoutMs?: number;
   /** Slow-consumer cut-offs are counted here (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -181,7 +181,7 @@ export class WebSocketTransport {
   /** @internal */
   readonly logger: Logger;
   /** @internal */
-  readonly metrics: RealtimeMetrics;
+  readonly metrics: ServerMetrics;
   /** Connections with frames queued this turn, and whether the flush is scheduled. */
   private flushing: WebSocketConnection[] = [];
   private flushScheduled = false;
@@ -203,7 +203,7 @@ export class WebSocketTransport {
     this.gate = new SessionGate(options.tokens, options.sessionIsLive);
     this.idleTimeoutMs = options.idleTimeoutMs ?? LIMITS.idleTimeoutMs;
     this.logger = options.logger;
-    this.metrics = options.metrics ?? NO_REALTIME_METRICS;
+    this.metrics = options.metrics ?? NO_SERVER_METRICS;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: LIMITS.maxFrameBytes,

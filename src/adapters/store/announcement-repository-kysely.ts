@@ -1,10 +1,11 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { AnnouncementRepository, ListOptions, RecipientFilter, SendMail } from '../../announcements/announcement-repository.ts';
 import type {
-  Announcement, AnnouncementWithMine, Answer, Attachment, Contact, MailDelivery, Recipient, RecipientCounts, RecipientStats, RecipientView,
+  Announcement, AnnouncementWithMine, Answer, Attachment, Contact, Recipient, RecipientCounts, RecipientStats, RecipientView,
 } from '../../announcements/types.ts';
 import { LIMITS } from '../../config/limits.ts';
 import { AppError } from '../../domain/app-error.ts';
+import type { MailDelivery } from '../../shared/mail-delivery.ts';
 import { chunk, insertInChunks } from './insert-in-chunks.ts';
 import type { StoreDatabase } from './kysely-store.ts';
 import { insertOutboxRows } from './outbox-repository-kysely.ts';
