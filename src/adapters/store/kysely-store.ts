@@ -33,6 +33,8 @@ export interface StoreDatabase {
   readonly maxParameters: number;
   /** `SELECT … FOR UPDATE` exists (PostgreSQL). SQLite has one writer at a time and needs no row locks. */
   readonly supportsForUpdate: boolean;
+  /** Every node of a cluster opens this same database (a PostgreSQL server); a SQLite file is one process's. */
+  readonly sharedAcrossNodes: boolean;
   /** Times every query Kysely runs (metrics); absent for databases opened without one. */
   readonly queries?: QueryTimer;
 }
@@ -40,6 +42,7 @@ export interface StoreDatabase {
 /** The Store, written once with Kysely for both dialects. Owns the Kysely instance: close() ends it. */
 export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
+  readonly sharedAcrossNodes: boolean;
   readonly users: KyselyUserRepository;
   readonly sessions: KyselySessionRepository;
   readonly accountTokens: KyselyAccountTokenRepository;
@@ -66,6 +69,7 @@ export class KyselyStore implements Store {
     const { db } = database;
     this.db = db;
     this.dialect = database.dialect;
+    this.sharedAcrossNodes = database.sharedAcrossNodes;
     this.users = new KyselyUserRepository(db);
     this.sessions = new KyselySessionRepository(db);
     this.accountTokens = new KyselyAccountTokenRepository(db);

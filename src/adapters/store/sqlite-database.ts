@@ -78,6 +78,7 @@ export function openSqliteDatabase(file: string): SqliteStoreDatabase {
     dialect: 'sqlite',
     maxParameters: SQLITE_MAX_PARAMETERS,
     supportsForUpdate: false,
+    sharedAcrossNodes: false,
     appends,
     queries,
   };
