@@ -1,6 +1,7 @@
 import type { NewOutboxRow } from '../mail/outbox-repository.ts';
+import type { MailDelivery } from '../shared/mail-delivery.ts';
 import type {
-  Announcement, AnnouncementWithMine, Answer, Attachment, Contact, MailDelivery, Recipient, RecipientCounts, RecipientStats, RecipientView,
+  Announcement, AnnouncementWithMine, Answer, Attachment, Contact, Recipient, RecipientCounts, RecipientStats, RecipientView,
 } from './types.ts';
 
 /** The mail of a send, rendered within the send's transaction (announcement-delivery.ts). */

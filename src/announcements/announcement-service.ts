@@ -5,14 +5,16 @@ import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../domain/store.ts';
 import { checkBody, codePointLength } from '../domain/text.ts';
 import type { JobScheduler } from '../scheduler/job-scheduler.ts';
+import type { MailDelivery } from '../shared/mail-delivery.ts';
+import { isTimeZone } from '../shared/time-zone.ts';
 import { checkAudience, isManager, mayEdit, seesStatus, type Actor, type AnnouncementAccess } from './announcement-access.ts';
 import { ANNOUNCEMENT_JOBS, type AnnouncementDelivery } from './announcement-delivery.ts';
 import { announcementView, mineView, type AnnouncementView, type MineView } from './announcement-view.ts';
 import { checkAnswer, normalizeAnswerSpec, type AnswerInput, type AnswerSpecInput } from './answer-spec.ts';
 import type { ReadLinks } from './read-link.ts';
-import { isTimeZone, statusCsv } from './status-csv.ts';
+import { statusCsv } from './status-csv.ts';
 import { tally, type Tally } from './tally.ts';
-import type { Announcement, Answer, Audience, MailDelivery, Recipient } from './types.ts';
+import type { Announcement, Answer, Audience, Recipient } from './types.ts';
 
 /** What a client sends to create an announcement (every field but title and body optional). */
 export interface AnnouncementInput {

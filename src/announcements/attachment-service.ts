@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../domain/store.ts';
 import type { AnnouncementAccess } from './announcement-access.ts';
-import type { AttachmentStorage } from './attachment-storage.ts';
+import type { AttachmentStorage } from '../shared/attachment-storage.ts';
 import type { Attachment } from './types.ts';
 
 export interface Upload {

@@ -37,16 +37,6 @@ export function formatLocalTime(ms: number, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
-/** Whether `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Who read and answered what, one line per recipient: name, read, read_at, answered_at, then
  * the answer — attendance as ○ × △ with the comment; one column per question (options by

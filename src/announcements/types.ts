@@ -1,3 +1,5 @@
+import type { MailDelivery } from '../shared/mail-delivery.ts';
+
 /**
  * Announcements as the domain sees them. Ids are ULIDs; timestamps epoch milliseconds.
  * An announcement is a draft, scheduled, or sent; only unsent ones change. Recipients are
@@ -109,9 +111,6 @@ export interface Contact {
   email: string;
   mail_delivery: MailDelivery | null;
 }
-
-export type MailDelivery = 'each' | 'digest' | 'none';
-export const MAIL_DELIVERIES: readonly MailDelivery[] = ['each', 'digest', 'none'];
 
 export interface Attachment {
   id: string;

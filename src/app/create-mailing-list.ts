@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { attachmentStorage } from './attachment-storage.ts';
-import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../shared/attachment-storage.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../domain/store.ts';

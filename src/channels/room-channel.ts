@@ -1,5 +1,5 @@
 import { LIMITS } from '../config/limits.ts';
-import type { RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import type { ServerMetrics } from '../shared/server-metrics.ts';
 import { AppError } from '../domain/app-error.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../domain/store.ts';
@@ -31,7 +31,7 @@ export interface RoomChannelDeps {
   /** Reads seq gaps from the store, so `msg` broadcasts reach the client in order with none missing (cluster). */
   gaps?: SeqGapFiller;
   /** Recovery sizes are counted here (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
   /** The room's `last_seq` from an open channel on this node instead of the store (realtime wires one per node). */
   live?: LiveRoomSeqs;
 }

@@ -1,5 +1,5 @@
 import type { AnnouncementRepository } from '../announcements/announcement-repository.ts';
-import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../shared/attachment-storage.ts';
 import type { AccountDataRepository } from '../accounts/account-data-repository.ts';
 import type { AccountTokenRepository } from '../accounts/account-token-repository.ts';
 import type {
@@ -22,6 +22,8 @@ import type { FeedbackRepository } from '../mail/feedback/feedback-repository.ts
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Every node of a cluster reads and writes this same store (PostgreSQL); false for one process's SQLite file. */
+  readonly sharedAcrossNodes: boolean;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   /** Single-use mailed links: address verification, address change, password reset. */

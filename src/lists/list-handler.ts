@@ -3,7 +3,7 @@ import { LIMITS } from '../config/limits.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { IdGenerator } from '../domain/ids.ts';
 import type { Store } from '../domain/store.ts';
-import type { AttachmentStorage } from '../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../shared/attachment-storage.ts';
 import type { InboundHandler, InboundMail, InboundRecipient } from '../mail/inbound/inbound-handler.ts';
 import { firstAddress, soleFromAddress } from '../mail/inbound/message-summary.ts';
 import { listAddress, listId, slugOfListAddress } from './list-address.ts';

@@ -1,4 +1,4 @@
-import type { MailDelivery } from '../announcements/types.ts';
+import type { MailDelivery } from '../shared/mail-delivery.ts';
 import type { ListAttachment, ListPost, ListPostStatus, ListRecipient, ListSettings, NewListPost } from './types.ts';
 
 /**

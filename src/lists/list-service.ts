@@ -1,9 +1,9 @@
-import type { MailDelivery } from '../announcements/types.ts';
-import { isTimeZone } from '../announcements/status-csv.ts';
 import { AppError } from '../domain/app-error.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../domain/store.ts';
 import type { Group, Membership } from '../domain/types.ts';
+import type { MailDelivery } from '../shared/mail-delivery.ts';
+import { isTimeZone } from '../shared/time-zone.ts';
 import { listAddress, listId } from './list-address.ts';
 import type { ListPublisher } from './list-publisher.ts';
 import type { UnsubscribeLinks } from './unsubscribe-link.ts';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { LIMITS } from '../config/limits.ts';
 import { errorOf, type DiagService } from './diag-service.ts';
 import type { DiagArgs } from './diag-args.ts';
-import { closeServer } from '../adapters/net/close-server.ts';
+import { closeServer } from '../shared/close-server.ts';
 
 /** The admin socket of a node: `<data dir>/admin.sock`. */
 export function adminSocketPath(dataDir: string): string {

@@ -1,5 +1,5 @@
 import type { Bus, BusHandler, BusMessage } from '../pubsub/bus.ts';
-import type { RealtimeMetrics } from './realtime-metrics.ts';
+import type { ServerMetrics } from '../shared/server-metrics.ts';
 
 /**
  * The cluster bus with its publish time and its outages counted (a publish's duration, each
@@ -8,7 +8,7 @@ import type { RealtimeMetrics } from './realtime-metrics.ts';
  * metrics are handed in later with `observe`; until then it only passes calls through.
  */
 export class ObservedBus implements Bus {
-  private metrics: RealtimeMetrics | undefined;
+  private metrics: ServerMetrics | undefined;
   private readonly inner: Bus;
   readonly onResync?: (listener: () => void) => () => void;
 
@@ -22,7 +22,7 @@ export class ObservedBus implements Bus {
     }
   }
 
-  observe(metrics: RealtimeMetrics): void {
+  observe(metrics: ServerMetrics): void {
     this.metrics = metrics;
   }
 

@@ -7,7 +7,7 @@ import type { OutboxStatus } from '../mail/outbox-repository.ts';
 import type { Settlement } from '../mail/outbox-repository.ts';
 import type { JobOutcome } from '../scheduler/job-repository.ts';
 import type { ConnectionTable } from './connection-table.ts';
-import type { RealtimeMetrics } from './realtime-metrics.ts';
+import type { ServerMetrics } from '../shared/server-metrics.ts';
 import type { ThrottleMetrics } from '../accounts/throttles.ts';
 
 /** What the metrics read at scrape time: public surfaces of the running node. */
@@ -33,10 +33,10 @@ const RECOVERY_BUCKETS = [0, 1, 5, 10, 50, 100, 500, 1000, 5000];
  * This node's Prometheus metrics (`/metrics`), all prefixed `renraku_`: Node's own (event-loop
  * delay, heap, GC, handles) from prom-client's default collectors, gauges read at scrape time
  * from the running node, and counters fed where things happen (HTTP requests, job outcomes,
- * mail results, and the RealtimeMetrics calls of the hot path). One Registry per node, never
+ * mail results, and the ServerMetrics calls of the hot path). One Registry per node, never
  * prom-client's global one, so several nodes in one process (tests) keep apart.
  */
-export class OpsMetrics implements RealtimeMetrics, ThrottleMetrics {
+export class OpsMetrics implements ServerMetrics, ThrottleMetrics {
   readonly registry = new Registry();
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpDuration: Histogram<'method' | 'route'>;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LIMITS } from '../config/limits.ts';
 import { encodeZabbixFrame, notSupported, readZabbixFrame } from './zabbix-frame.ts';
 import { readItem, type ZabbixItem } from './zabbix-items.ts';
-import { closeServer } from '../adapters/net/close-server.ts';
+import { closeServer } from '../shared/close-server.ts';
 
 /**
  * A passive Zabbix agent for Renraku's own keys (`zabbix_get -k renraku.connections`): one

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import type { ServerMetrics } from '../shared/server-metrics.ts';
 import type { Notifier } from '../domain/notifier.ts';
 import { v2JsonSerializer } from '../protocol/v2-json-serializer.ts';
 import type { Bus, BusMessage } from './bus.ts';
@@ -91,7 +91,7 @@ export class PubSub implements Notifier {
   readonly ready: Promise<void>;
 
   /** Set once operations exist (built after PubSub); times each local fan-out. */
-  private metrics: RealtimeMetrics | undefined;
+  private metrics: ServerMetrics | undefined;
 
   constructor(deps: { bus: Bus; logger?: Logger }) {
     this.bus = deps.bus;
@@ -186,7 +186,7 @@ export class PubSub implements Notifier {
   }
 
   /** Reports every local fan-out (duration and recipients) to `metrics` from now on. */
-  observe(metrics: RealtimeMetrics): void {
+  observe(metrics: ServerMetrics): void {
     this.metrics = metrics;
   }
 

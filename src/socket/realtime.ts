@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import { NO_SERVER_METRICS, type ServerMetrics } from '../shared/server-metrics.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ChannelRouter, type ChannelRoute } from '../channels/channel-router.ts';
@@ -51,7 +51,7 @@ export interface RealtimeDeps {
   /** Operations' count of every connection and frame (src/ops/connection-table.ts): wraps `accept` once. */
   observeConnections?: (accept: AcceptConnection) => AcceptConnection;
   /** Joins, leaves, rate limits, slow-client cut-offs and recovery sizes (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
 }
 
 export interface Realtime {
@@ -100,7 +100,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const reads = new SharedReads();
   const live = new LiveRoomSeqs();
   // One deps object for all room channels (not one per join).
-  const metrics = deps.metrics ?? NO_REALTIME_METRICS;
+  const metrics = deps.metrics ?? NO_SERVER_METRICS;
   const roomDeps = { talk, store, pubsub, presence, typing, clock, gaps, cache, reads, live, metrics };
   const router = new ChannelRouter([
     { prefix: 'room:', create: () => new RoomChannel(roomDeps) },

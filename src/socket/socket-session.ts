@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import { NO_SERVER_METRICS, type ServerMetrics } from '../shared/server-metrics.ts';
 import type { Channel, ChannelContext, JoinResult } from '../channels/channel.ts';
 import type { ChannelRouter } from '../channels/channel-router.ts';
 import { LIMITS } from '../config/limits.ts';
@@ -29,7 +29,7 @@ export interface SocketSessionDeps {
   messageBurst?: number;
   messageRefillPerSecond?: number;
   /** Joins, leaves and rate-limit refusals are counted here (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
 }
 
 /** A joined topic: its channel, the join_ref that owns it, and the context it writes through. */
@@ -66,7 +66,7 @@ export class SocketSession implements ConnectionHandler {
   private readonly connection: Connection;
   private readonly router: ChannelRouter;
   private readonly baseLogger: Logger;
-  private readonly metrics: RealtimeMetrics;
+  private readonly metrics: ServerMetrics;
   private childLogger: Logger | undefined;
   private readonly onClosed: ((session: SocketSession) => void) | undefined;
   private readonly channels = new JoinedTopics<Joined>();
@@ -93,7 +93,7 @@ export class SocketSession implements ConnectionHandler {
     this.userId = deps.userId;
     this.router = deps.router;
     this.baseLogger = deps.logger;
-    this.metrics = deps.metrics ?? NO_REALTIME_METRICS;
+    this.metrics = deps.metrics ?? NO_SERVER_METRICS;
     this.onClosed = deps.onClosed;
     this.clock = deps.clock;
     this.messageBurst = deps.messageBurst ?? LIMITS.messageBurst;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import type { ServerMetrics } from '../shared/server-metrics.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { LIMITS } from '../config/limits.ts';
@@ -35,7 +35,7 @@ export interface LongPollTransportOptions {
   /** In a cluster: carries a request for another node's session to that node (over the bus). */
   forward?: LongPollForwarder;
   /** Slow-consumer cut-offs are counted here (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
 }
 
 /** A LongPoll request for a session that lives on another node, as it travels there. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NO_REALTIME_METRICS, type RealtimeMetrics } from '../ops/realtime-metrics.ts';
+import { NO_SERVER_METRICS, type ServerMetrics } from '../shared/server-metrics.ts';
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -11,6 +11,7 @@ import { CLOSE_CODES, closeReason } from './close-codes.ts';
 import { WireFrames } from './wire-frame.ts';
 import type { AcceptConnection, Connection, ConnectionHandler, TokenVerifier } from './connection.ts';
 import { SessionGate, type SessionIsLive, type SocketIdentity } from './session-gate.ts';
+import { closeFrameReceived, rawSocket, senderIdle } from './ws-internals.ts';
 
 export const WEBSOCKET_PATH = '/socket/websocket';
 /** phoenix.js `authToken`: sent as the subprotocol `base64url.bearer.phx.<base64(token)>`. */
@@ -27,7 +28,7 @@ export interface WebSocketTransportOptions {
   /** Defaults to LIMITS.idleTimeoutMs. */
   idleTimeoutMs?: number;
   /** Slow-consumer cut-offs are counted here (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -37,7 +38,7 @@ export interface WebSocketTransportOptions {
 class ReasonedWebSocket extends WebSocket {
   override close(code?: number, reason?: string | Buffer): void {
     // An echo of the peer's own close frame keeps the peer's (maybe empty) reason.
-    const echo = (this as unknown as { _closeFrameReceived: boolean })._closeFrameReceived;
+    const echo = closeFrameReceived(this);
     const own = echo || code === undefined || (reason !== undefined && reason.length > 0) ? undefined : OWN_CLOSE_REASONS[code];
     super.close(code, own ?? reason);
   }
@@ -50,22 +51,9 @@ const OWN_CLOSE_REASONS: Record<number, string> = {
   [CLOSE_CODES.messageTooBig]: `frame over ${LIMITS.maxFrameBytes} bytes`,
 };
 
-/** The part of `ws`'s Sender this transport checks; @types/ws leaves it out. */
-interface SenderInternals {
-  /** 0 (DEFAULT) unless the sender is compressing or reading a Blob: neither ever happens here. */
-  readonly _state: number;
-}
-
 /** Where each `ws` finds its connection: one property instead of a closure per listener. */
 const CONNECTION = Symbol('renraku.connection');
 type TrackedWebSocket = WebSocket & { [CONNECTION]?: WebSocketConnection };
-
-/** The socket under a `ws` (its `_socket`): written directly, frames being already framed. */
-interface SocketInternals {
-  write(chunk: Buffer): boolean;
-  cork(): void;
-  uncork(): void;
-}
 
 /**
  * One WebSocket as a Connection. Methods live on the prototype and the `ws` listeners are
@@ -110,8 +98,7 @@ class WebSocketConnection implements Connection {
   send(frame: EncodedFrame): void {
     const ws = this.ws;
     if (ws.readyState !== ws.OPEN) return;
-    const sender = (ws as unknown as { _sender: SenderInternals })._sender;
-    if (sender._state !== 0) {
+    if (!senderIdle(ws)) {
       // ws is queueing frames of its own (never with compression off): keep its order.
       this.flush();
       ws.send(frame);
@@ -145,7 +132,7 @@ class WebSocketConnection implements Connection {
     this.queuedBytes = 0;
     const ws = this.ws;
     if (ws.readyState !== ws.OPEN) return;
-    const socket = (ws as unknown as { _socket: SocketInternals })._socket;
+    const socket = rawSocket(ws);
     if (!Array.isArray(queued)) {
       socket.write(queued);
       return;
@@ -194,7 +181,7 @@ export class WebSocketTransport {
   /** @internal */
   readonly logger: Logger;
   /** @internal */
-  readonly metrics: RealtimeMetrics;
+  readonly metrics: ServerMetrics;
   /** Connections with frames queued this turn, and whether the flush is scheduled. */
   private flushing: WebSocketConnection[] = [];
   private flushScheduled = false;
@@ -216,7 +203,7 @@ export class WebSocketTransport {
     this.gate = new SessionGate(options.tokens, options.sessionIsLive);
     this.idleTimeoutMs = options.idleTimeoutMs ?? LIMITS.idleTimeoutMs;
     this.logger = options.logger;
-    this.metrics = options.metrics ?? NO_REALTIME_METRICS;
+    this.metrics = options.metrics ?? NO_SERVER_METRICS;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: LIMITS.maxFrameBytes,

@@ -1,8 +1,9 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { AnnouncementRepository, ListOptions, RecipientFilter, SendMail } from '../../announcements/announcement-repository.ts';
 import type {
-  Announcement, AnnouncementWithMine, Answer, Attachment, Contact, MailDelivery, Recipient, RecipientCounts, RecipientStats, RecipientView,
+  Announcement, AnnouncementWithMine, Answer, Attachment, Contact, Recipient, RecipientCounts, RecipientStats, RecipientView,
 } from '../../announcements/types.ts';
+import type { MailDelivery } from '../../shared/mail-delivery.ts';
 import { LIMITS } from '../../config/limits.ts';
 import { KyselyAnnouncementAttachmentRepository } from './announcement-attachment-repository.ts';
 import { KyselyAnnouncementRecipientRepository, toRecipient } from './announcement-recipient-repository.ts';

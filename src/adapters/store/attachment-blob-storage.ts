@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { AttachmentStorage } from '../../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../../shared/attachment-storage.ts';
 import type { Database } from './schema.ts';
 
 /**

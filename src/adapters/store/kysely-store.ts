@@ -25,6 +25,7 @@ import { KyselyUserRepository } from './user-repository.ts';
 /** The Store, written once with Kysely for both dialects. Owns the Kysely instance: close() ends it. */
 export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
+  readonly sharedAcrossNodes: boolean;
   readonly users: KyselyUserRepository;
   readonly sessions: KyselySessionRepository;
   readonly accountTokens: KyselyAccountTokenRepository;
@@ -51,6 +52,7 @@ export class KyselyStore implements Store {
     const { db } = database;
     this.db = db;
     this.dialect = database.dialect;
+    this.sharedAcrossNodes = database.sharedAcrossNodes;
     this.users = new KyselyUserRepository(db);
     this.sessions = new KyselySessionRepository(db);
     this.accountTokens = new KyselyAccountTokenRepository(db);

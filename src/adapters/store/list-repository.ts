@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { MailDelivery } from '../../announcements/types.ts';
 import type { ListRepository } from '../../lists/list-repository.ts';
 import {
   DEFAULT_LIST_SETTINGS, type ListAttachment, type ListPost, type ListPostReason, type ListPostStatus, type ListRecipient, type ListSettings, type NewListPost,
 } from '../../lists/types.ts';
+import type { MailDelivery } from '../../shared/mail-delivery.ts';
 import { chunk } from './insert-in-chunks.ts';
 import { KyselyMailDeliveryRepository } from './mail-delivery-repository.ts';
 import type { ListAttachmentsTable, ListPostsTable, ListSettingsTable } from './mailing-list-tables.ts';

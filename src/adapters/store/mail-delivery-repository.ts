@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MailDelivery } from '../../announcements/types.ts';
+import type { MailDelivery } from '../../shared/mail-delivery.ts';
 import type { Database } from './schema.ts';
 
 /**

@@ -38,6 +38,7 @@ export function openPostgresDatabase(connectionString: string): StoreDatabase {
     dialect: 'postgres',
     maxParameters: POSTGRES_MAX_PARAMETERS,
     supportsForUpdate: true,
+    sharedAcrossNodes: true,
     queries,
   };
 }

@@ -1,8 +1,9 @@
 import type { Generated } from 'kysely';
-import type { AnnouncementStatus, MailDelivery } from '../../announcements/types.ts';
+import type { AnnouncementStatus } from '../../announcements/types.ts';
 import type { Role } from '../../domain/types.ts';
 import type { OutboxStatus } from '../../mail/outbox-repository.ts';
 import type { JobStatus } from '../../scheduler/job-repository.ts';
+import type { MailDelivery } from '../../shared/mail-delivery.ts';
 import type { MailingListTables } from './mailing-list-tables.ts';
 
 /**

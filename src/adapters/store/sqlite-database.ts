@@ -84,6 +84,7 @@ export function openSqliteDatabase(file: string): SqliteStoreDatabase {
     dialect: 'sqlite',
     maxParameters: SQLITE_MAX_PARAMETERS,
     supportsForUpdate: false,
+    sharedAcrossNodes: false,
     appendThread: appends,
     queries,
   };

@@ -15,6 +15,8 @@ export interface StoreDatabase {
   readonly maxParameters: number;
   /** `SELECT … FOR UPDATE` exists (PostgreSQL). SQLite has one writer at a time and needs no row locks. */
   readonly supportsForUpdate: boolean;
+  /** Every node of a cluster opens this same database (a PostgreSQL server); a SQLite file is one process's. */
+  readonly sharedAcrossNodes: boolean;
   /** Times every query Kysely runs (metrics); absent for databases opened without one. */
   readonly queries?: QueryTimer;
   /** Message appends run on a thread of their own (SQLite); absent: the repository appends with one statement (PostgreSQL). */

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { AttachmentStorage } from '../../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../../shared/attachment-storage.ts';
 
 const SAFE_ID = /^[0-9A-Za-z_-]{1,64}$/;
 

@@ -3,7 +3,7 @@ import { contentDisposition } from '../content-disposition.ts';
 import { LIMITS } from '../../config/limits.ts';
 import { AppError } from '../../domain/app-error.ts';
 import type { ListService } from '../../lists/list-service.ts';
-import type { AttachmentStorage } from '../../announcements/attachment-storage.ts';
+import type { AttachmentStorage } from '../../shared/attachment-storage.ts';
 import { escapeHtml } from '../../mail/templates.ts';
 import { ListPostSchema, ListSchema, MyListSchema, PatchListBody, PatchMyListBody } from '../list-schemas.ts';
 import { Id, errors } from '../schemas.ts';

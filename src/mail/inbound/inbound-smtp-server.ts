@@ -1,5 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
-import type { RealtimeMetrics } from '../../ops/realtime-metrics.ts';
+import type { ServerMetrics } from '../../shared/server-metrics.ts';
 import { simpleParser } from 'mailparser';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
@@ -13,7 +13,7 @@ import { InboundProcessor } from './inbound-processor.ts';
 import type { InboundRepository } from './inbound-repository.ts';
 import { firstAddress, summarize } from './message-summary.ts';
 import type { SmtpTlsFiles } from './smtp-tls.ts';
-import { closeServer } from '../../adapters/net/close-server.ts';
+import { closeServer } from '../../shared/close-server.ts';
 
 type ServerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -34,7 +34,7 @@ export interface InboundSmtpOptions {
    */
   afterCommit?: (messageId: string) => void;
   /** Sessions and refusals are counted here (operations' metrics). */
-  metrics?: RealtimeMetrics;
+  metrics?: ServerMetrics;
   /** Offers STARTTLS with this certificate (RFC 3207: offered, never required); without it STARTTLS is not offered. */
   tls?: SmtpTlsFiles;
 }

@@ -4,7 +4,8 @@
  */
 import type { AnnouncementView, AttachmentView, MineView } from '../../../src/announcements/announcement-view.ts';
 import type { Tally } from '../../../src/announcements/tally.ts';
-import type { Answer, AnswerSpec, Choice, MailDelivery, Question, QuestionAnswer, Slot } from '../../../src/announcements/types.ts';
+import type { Answer, AnswerSpec, Choice, Question, QuestionAnswer, Slot } from '../../../src/announcements/types.ts';
+import type { MailDelivery } from '../../../src/shared/mail-delivery.ts';
 
 export type { AnnouncementView as Announcement, Answer, AnswerSpec, AttachmentView as Attachment, Choice, MailDelivery, MineView as Mine, Question, QuestionAnswer, Slot, Tally };
 

@@ -2,9 +2,9 @@
  * Mailing-list shapes as the server sends them, from its own modules (type-only: nothing of
  * the server reaches the bundle), so a change there is a type error here.
  */
-import type { MailDelivery } from '../../../src/announcements/types.ts';
 import type { BounceStanding, JoinRequest, JoinRequestStatus } from '../../../src/mail/feedback/feedback-repository.ts';
 import type { ListAttachment, ListMode, ListPost as StoredListPost, ListPostReason, ListSettings } from '../../../src/lists/types.ts';
+import type { MailDelivery } from '../../../src/shared/mail-delivery.ts';
 
 export type { JoinRequest, JoinRequestStatus, ListMode, ListPostReason };
 

@@ -1,10 +1,11 @@
 /**
- * What the hot path reports to metrics, as plain calls the real-time, bus and SMTP code can
- * make without knowing prom-client. Each call is a counter increment or a histogram
- * observation: no allocation, no I/O. `NO_REALTIME_METRICS` is the default, so code and tests
- * that wire none pay nothing.
+ * What the server's hot paths report to metrics — channel joins and fan-out, rate limits,
+ * slow-consumer cuts and recoveries, the bus, inbound SMTP — as plain calls that code can make
+ * without knowing prom-client (ops/OpsMetrics implements it). Each call is a counter increment
+ * or a histogram observation: no allocation, no I/O. `NO_SERVER_METRICS` is the default, so
+ * code and tests that wire none pay nothing.
  */
-export interface RealtimeMetrics {
+export interface ServerMetrics {
   /** A channel join answered (`ok` or the refusal's reason code). */
   join(outcome: 'ok' | 'error'): void;
   leave(): void;
@@ -27,7 +28,7 @@ export interface RealtimeMetrics {
 
 const nothing = (): void => {};
 
-export const NO_REALTIME_METRICS: RealtimeMetrics = {
+export const NO_SERVER_METRICS: ServerMetrics = {
   join: nothing, leave: nothing, fanOut: nothing, rateLimited: nothing, slowClientCut: nothing, recovered: nothing,
   busPublish: nothing, busReceive: nothing, busReconnect: nothing, smtpSession: nothing, smtpRejected: nothing,
 };
