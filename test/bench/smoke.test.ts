@@ -20,6 +20,7 @@ import type { RunRecord } from '../../bench/scenarios/run-record.ts';
 import type { RunEnv, ScenarioOutput } from '../../bench/scenarios/scenario.ts';
 import { startTarget } from '../../bench/servers/start-target.ts';
 import type { RunningTarget, TargetOptions } from '../../bench/servers/target.ts';
+import { buildServer } from '../support/build-server.ts';
 import { requirePostgresOrSkip, startPostgres, type PrivatePostgres } from '../support/postgres.ts';
 import { requireChromiumOrSkip } from '../web/support/browser.ts';
 
@@ -46,6 +47,8 @@ class SharedServers implements RunEnv {
   }
 }
 
+// The bench's Renraku target runs what `npm start` runs: the compiled build, made from this tree.
+before(buildServer);
 const servers = new SharedServers();
 after(() => servers.stopAll());
 const CLI = fileURLToPath(new URL('../../bench/cli.ts', import.meta.url));

@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { buildServer } from '../support/build-server.ts';
 import { within } from '../support/phoenix-helpers.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO, 'bin', 'renraku.mjs');
-const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 /** The child's loader logs every module it resolves and loads (ESM and CommonJS). */
 const MODULE_LOG = { NODE_DEBUG: 'esm,module', NODE_OPTIONS: '' };
 
@@ -28,10 +27,7 @@ describe('the renraku command runs the compiled build', () => {
   };
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  before(() => {
-    const build = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: REPO, encoding: 'utf8' });
-    assert.equal(build.status, 0, `npm run build:server failed:\n${build.stdout}${build.stderr}`);
-  });
+  before(buildServer);
 
   test('start serves from dist/ and loads no tsx, in the main thread or the append thread', async () => {
     const child = spawn(process.execPath, [BIN, 'start'], {
