@@ -228,6 +228,13 @@ export class AnnouncementService {
     return { group_id: announcement.group_id, summary: { announcement_id: announcementId, tally: tally(announcement.answer_spec, stats.recipient_count, answers), ...counts } };
   }
 
+  /** The replies by mail to an announcement, oldest first: answers, refused answers and comments (those who see its status). */
+  async mailReplies(userId: string, announcementId: string) {
+    await this.watchable(userId, announcementId);
+    const replies = await this.deps.store.feedback.listReplies(announcementId);
+    return replies.map(({ announcement_id: _omit, ...reply }) => reply);
+  }
+
   /** "Remind unread now", at most once per `manualRemindMinIntervalMs`; returns how many were reminded. */
   async remindNow(userId: string, announcementId: string): Promise<{ reminded: number }> {
     const { clock, store, delivery } = this.deps;

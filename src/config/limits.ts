@@ -133,6 +133,8 @@ export const LIMITS = {
   sessionTtlMs: 30 * 24 * 60 * 60_000,
   /** HTTP JSON bodies; attachments use their own route and limit. */
   maxHttpBodyBytes: 256 * 1024,
+  /** A form posted to the page of a signed mail link (one-click unsubscribe, join by mail): a few short fields. */
+  maxPageFormBytes: 4096,
   /** Password bounds: long passphrases welcome, but scrypt input is bounded. */
   /** A mailed address-verification link lives a day: long enough for someone who reads mail once
    *  a day, short enough that an old mailbox leak does not prove an address. */

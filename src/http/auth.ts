@@ -1,17 +1,21 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/app-error.ts';
 import type { AccountService } from '../domain/account-service.ts';
-import type { Authenticated, User } from '../domain/types.ts';
+import type { User } from '../domain/types.ts';
 
 export const SESSION_COOKIE = 'renraku_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signed-in user, resolved lazily by `requireUser`. */
-    renrakuUser?: User;
-    renrakuToken?: string;
-    /** The id of the session the request was signed in with. */
-    renrakuSessionId?: string;
+    /**
+     * The signed-in user. Set by the hook of the signed-in scope (signed-in-scope.ts) before
+     * the handler runs; only routes registered on that scope may read it (elsewhere it is unset).
+     */
+    user: User;
+    /** The id of the session the request was signed in with (signed-in scope only). */
+    sessionId: string;
+    /** The session token the request was signed in with (signed-in scope only). */
+    sessionToken: string;
   }
 }
 
@@ -49,8 +53,12 @@ export function readCookie(header: string | undefined, name: string): string | u
 export function createAuth(accounts: AccountService, publicUrl: string) {
   const publicOrigin = new URL(publicUrl).origin;
 
-  async function requireUser(request: FastifyRequest): Promise<User> {
-    if (request.renrakuUser) return request.renrakuUser;
+  /**
+   * Signs the request in or refuses it: no token or an ended session is `unauthenticated`
+   * (401), a cookie write from another origin `origin_not_allowed` (403). On success it sets
+   * `request.user`, `request.sessionId` and `request.sessionToken`.
+   */
+  async function authenticate(request: FastifyRequest): Promise<void> {
     const found = sessionToken(request);
     if (!found) throw new AppError('unauthenticated');
     if (found.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
@@ -61,16 +69,9 @@ export function createAuth(accounts: AccountService, publicUrl: string) {
     }
     const signedIn = await accounts.authenticate(found.token);
     if (!signedIn) throw new AppError('unauthenticated', 'The session has expired or was signed out.');
-    request.renrakuUser = signedIn.user;
-    request.renrakuToken = found.token;
-    request.renrakuSessionId = signedIn.session_id;
-    return signedIn.user;
-  }
-
-  /** The signed-in user and the session of the request. */
-  async function requireSession(request: FastifyRequest): Promise<Authenticated> {
-    const user = await requireUser(request);
-    return { user, session_id: request.renrakuSessionId! };
+    request.user = signedIn.user;
+    request.sessionId = signedIn.session_id;
+    request.sessionToken = found.token;
   }
 
   function setSessionCookie(reply: FastifyReply, token: string, maxAgeMs: number): void {
@@ -82,7 +83,7 @@ export function createAuth(accounts: AccountService, publicUrl: string) {
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
   }
 
-  return { requireUser, requireSession, setSessionCookie, clearSessionCookie };
+  return { authenticate, setSessionCookie, clearSessionCookie };
 }
 
 export type Auth = ReturnType<typeof createAuth>;
@@ -94,5 +95,3 @@ function safeHost(origin: string): string | undefined {
     return undefined;
   }
 }
-
-export type AuthedApp = FastifyInstance;

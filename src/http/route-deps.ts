@@ -4,7 +4,6 @@ import type { Config } from '../config/config.ts';
 import type { AccountService } from '../domain/account-service.ts';
 import type { GroupService } from '../domain/group-service.ts';
 import type { TalkService } from '../domain/talk-service.ts';
-import type { Store } from '../domain/store.ts';
 import type { Throttles } from '../accounts/throttles.ts';
 import type { Auth } from './auth.ts';
 
@@ -15,7 +14,6 @@ export interface RouteDeps {
   accounts: AccountService;
   groups: GroupService;
   talk: TalkService;
-  store: Store;
   /** Attempt budgets of sign-in, sign-up, password reset and verification resends. */
   throttles: Throttles;
 }

@@ -11,8 +11,104 @@ const SessionSchema = Type.Object({
 });
 const Accepted = Type.Object({ status: Type.Literal('accepted') });
 
-/** Sign up, sign in, sign out, who am I, socket tokens; verification, reset, profile, sessions, leaving, export. */
-export function accountRoutes(app: Api, { accounts, auth, talk, throttles }: RouteDeps): void {
+/** Sign out, who am I, socket tokens; address change and verification mails, profile, password, sessions, leaving, export. */
+export function accountRoutes(signedIn: Api, { accounts, auth, talk, throttles }: RouteDeps): void {
+  signedIn.post('/api/logout', { schema: { tags: ['accounts'], description: 'Ends this session and closes the sockets opened with it.', response: { 204: Type.Null(), ...errors() } } }, async (request, reply) => {
+    await accounts.logout(request.sessionToken);
+    auth.clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  signedIn.get('/api/me', { schema: { tags: ['accounts'], response: { 200: Type.Object({ user: UserSchema }), ...errors() } } }, async (request) => {
+    return { user: request.user };
+  });
+
+  signedIn.patch('/api/me', {
+    schema: {
+      tags: ['accounts'], body: Type.Object({ name: Type.Optional(Name), language: Type.Optional(Type.Union([LanguageSchema, Type.Null()])) }, { minProperties: 1 }),
+      response: { 200: Type.Object({ user: UserSchema }), ...errors() },
+    },
+  }, async (request) => {
+    return { user: await accounts.updateProfile(request.user.id, request.body) };
+  });
+
+  signedIn.put('/api/me/password', {
+    schema: {
+      tags: ['accounts'], description: 'Changes the password; every other session ends and its sockets close.',
+      body: Type.Object({ current: Type.String({ maxLength: LIMITS.maxPasswordLength }), password: Password }), response: { 204: Type.Null(), ...errors(403, 422) },
+    },
+  }, async (request, reply) => {
+    await accounts.changePassword({ user: request.user, session_id: request.sessionId }, request.body.current, request.body.password);
+    return reply.status(204).send(null);
+  });
+
+  signedIn.post('/api/me/email', {
+    schema: {
+      tags: ['accounts'], description: 'Mails a link to the new address; it becomes the account’s address when that link is opened, and the old address is told.',
+      body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }),
+      response: { 202: Type.Object({ pending_email: Type.String() }), ...errors(403, 409) },
+    },
+  }, async (request, reply) => {
+    return reply.status(202).send(await accounts.requestEmailChange(request.user, request.body.email, request.body.password));
+  });
+
+  signedIn.post('/api/me/verification', {
+    schema: { tags: ['accounts'], description: 'Mails a new verification link (older ones stop working).', response: { 202: Accepted, ...errors(409, 429) } },
+  }, async (request, reply) => {
+    const { user } = request;
+    // An address already verified is answered 409 without spending the budget.
+    if (!user.email_verified) await throttles.verificationResend.take(user.id);
+    await accounts.resendVerification(user);
+    return reply.status(202).send({ status: 'accepted' as const });
+  });
+
+  signedIn.get('/api/me/sessions', { schema: { tags: ['accounts'], response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }), ...errors() } } }, async (request) => {
+    return { sessions: await accounts.listSessions(request.user.id, request.sessionId) };
+  });
+
+  signedIn.delete('/api/me/sessions/:id', {
+    schema: {
+      tags: ['accounts'], description: 'Ends one of your sessions: its sockets close and its socket tokens are refused.',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 204: Type.Null(), ...errors(404) },
+    },
+  }, async (request, reply) => {
+    await accounts.revokeSession(request.user.id, request.params.id);
+    if (request.params.id === request.sessionId) auth.clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  signedIn.delete('/api/me', {
+    schema: {
+      tags: ['accounts'], description: 'Leaves the service (docs/privacy.md): personal data is erased; messages and answers stay under “Former member”. The only owner of a group must hand it over first.',
+      body: Type.Object({ password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 204: Type.Null(), ...errors(403, 409) },
+    },
+  }, async (request, reply) => {
+    await accounts.deleteAccount(request.user, request.body.password);
+    auth.clearSessionCookie(reply);
+    return reply.status(204).send(null);
+  });
+
+  signedIn.get('/api/me/export', {
+    schema: { tags: ['accounts'], description: 'Everything stored about you, as one JSON document (APPI disclosure, GDPR Art. 15/20).', response: { ...errors() } },
+  }, async (request, reply) => {
+    const data = await accounts.exportData(request.user, request.sessionId);
+    reply.header('content-disposition', 'attachment; filename="renraku-export.json"');
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+  });
+
+  signedIn.get('/api/me/unread', { schema: { tags: ['talk'], response: { 200: Type.Object({ rooms: Type.Array(UnreadSchema) }), ...errors() } } }, async (request) => {
+    return { rooms: await talk.unread(request.user.id) };
+  });
+
+  signedIn.post('/api/socket-token', {
+    schema: { tags: ['accounts'], description: 'A short-lived signed token for /socket (params.token or phoenix.js authToken); refused once this session ends.', response: { 200: Type.Object({ token: Type.String(), expires_at: Type.Number() }), ...errors() } },
+  }, async (request) => {
+    return accounts.socketToken(request.user.id, request.sessionId);
+  });
+}
+
+/** Sign up, sign in, and the mailed links (verification, password reset), which need no session: the link is the proof. */
+export function publicAccountRoutes(app: Api, { accounts, auth, throttles }: RouteDeps): void {
   const client = (request: { headers: Record<string, string | string[] | undefined> }) => {
     const ua = request.headers['user-agent'];
     return { userAgent: typeof ua === 'string' ? ua : undefined };
@@ -37,58 +133,6 @@ export function accountRoutes(app: Api, { accounts, auth, talk, throttles }: Rou
     const signed = await throttles.login.attempt(email, request.ip, () => accounts.login(email, password, client(request)));
     auth.setSessionCookie(reply, signed.token, LIMITS.sessionTtlMs);
     return signed;
-  });
-
-  app.post('/api/logout', { schema: { tags: ['accounts'], description: 'Ends this session and closes the sockets opened with it.', response: { 204: Type.Null(), ...errors() } } }, async (request, reply) => {
-    await auth.requireUser(request);
-    await accounts.logout(request.renrakuToken!);
-    auth.clearSessionCookie(reply);
-    return reply.status(204).send(null);
-  });
-
-  app.get('/api/me', { schema: { tags: ['accounts'], response: { 200: Type.Object({ user: UserSchema }), ...errors() } } }, async (request) => {
-    return { user: await auth.requireUser(request) };
-  });
-
-  app.patch('/api/me', {
-    schema: {
-      tags: ['accounts'], body: Type.Object({ name: Type.Optional(Name), language: Type.Optional(Type.Union([LanguageSchema, Type.Null()])) }, { minProperties: 1 }),
-      response: { 200: Type.Object({ user: UserSchema }), ...errors() },
-    },
-  }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { user: await accounts.updateProfile(user.id, request.body) };
-  });
-
-  app.put('/api/me/password', {
-    schema: {
-      tags: ['accounts'], description: 'Changes the password; every other session ends and its sockets close.',
-      body: Type.Object({ current: Type.String({ maxLength: LIMITS.maxPasswordLength }), password: Password }), response: { 204: Type.Null(), ...errors(403, 422) },
-    },
-  }, async (request, reply) => {
-    await accounts.changePassword(await auth.requireSession(request), request.body.current, request.body.password);
-    return reply.status(204).send(null);
-  });
-
-  app.post('/api/me/email', {
-    schema: {
-      tags: ['accounts'], description: 'Mails a link to the new address; it becomes the account’s address when that link is opened, and the old address is told.',
-      body: Type.Object({ email: Email, password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }),
-      response: { 202: Type.Object({ pending_email: Type.String() }), ...errors(403, 409) },
-    },
-  }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    return reply.status(202).send(await accounts.requestEmailChange(user, request.body.email, request.body.password));
-  });
-
-  app.post('/api/me/verification', {
-    schema: { tags: ['accounts'], description: 'Mails a new verification link (older ones stop working).', response: { 202: Accepted, ...errors(409, 429) } },
-  }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    // An address already verified is answered 409 without spending the budget.
-    if (!user.email_verified) await throttles.verificationResend.take(user.id);
-    await accounts.resendVerification(user);
-    return reply.status(202).send({ status: 'accepted' as const });
   });
 
   app.post('/api/email-verification/confirm', {
@@ -119,55 +163,5 @@ export function accountRoutes(app: Api, { accounts, auth, talk, throttles }: Rou
   }, async (request, reply) => {
     await accounts.confirmPasswordReset(request.body.token, request.body.password);
     return reply.status(204).send(null);
-  });
-
-  app.get('/api/me/sessions', { schema: { tags: ['accounts'], response: { 200: Type.Object({ sessions: Type.Array(SessionSchema) }), ...errors() } } }, async (request) => {
-    const { user, session_id } = await auth.requireSession(request);
-    return { sessions: await accounts.listSessions(user.id, session_id) };
-  });
-
-  app.delete('/api/me/sessions/:id', {
-    schema: {
-      tags: ['accounts'], description: 'Ends one of your sessions: its sockets close and its socket tokens are refused.',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 204: Type.Null(), ...errors(404) },
-    },
-  }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    await accounts.revokeSession(user.id, request.params.id);
-    if (request.params.id === request.renrakuSessionId) auth.clearSessionCookie(reply);
-    return reply.status(204).send(null);
-  });
-
-  app.delete('/api/me', {
-    schema: {
-      tags: ['accounts'], description: 'Leaves the service (docs/privacy.md): personal data is erased; messages and answers stay under “Former member”. The only owner of a group must hand it over first.',
-      body: Type.Object({ password: Type.String({ maxLength: LIMITS.maxPasswordLength }) }), response: { 204: Type.Null(), ...errors(403, 409) },
-    },
-  }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    await accounts.deleteAccount(user, request.body.password);
-    auth.clearSessionCookie(reply);
-    return reply.status(204).send(null);
-  });
-
-  app.get('/api/me/export', {
-    schema: { tags: ['accounts'], description: 'Everything stored about you, as one JSON document (APPI disclosure, GDPR Art. 15/20).', response: { ...errors() } },
-  }, async (request, reply) => {
-    const { user, session_id } = await auth.requireSession(request);
-    const data = await accounts.exportData(user, session_id);
-    reply.header('content-disposition', 'attachment; filename="renraku-export.json"');
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
-  });
-
-  app.get('/api/me/unread', { schema: { tags: ['talk'], response: { 200: Type.Object({ rooms: Type.Array(UnreadSchema) }), ...errors() } } }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { rooms: await talk.unread(user.id) };
-  });
-
-  app.post('/api/socket-token', {
-    schema: { tags: ['accounts'], description: 'A short-lived signed token for /socket (params.token or phoenix.js authToken); refused once this session ends.', response: { 200: Type.Object({ token: Type.String(), expires_at: Type.Number() }), ...errors() } },
-  }, async (request) => {
-    const { user, session_id } = await auth.requireSession(request);
-    return accounts.socketToken(user.id, session_id);
   });
 }

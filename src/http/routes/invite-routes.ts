@@ -4,9 +4,9 @@ import type { Api, RouteDeps } from '../route-deps.ts';
 
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Za-z_-]+$' }) });
 
-/** Invitations by code: create (owners, senders), list, preview, accept, revoke. */
-export function inviteRoutes(app: Api, { groups, auth }: RouteDeps): void {
-  app.post('/api/groups/:id/invites', {
+/** Invitations by code: create (owners, senders), list, accept, revoke. */
+export function inviteRoutes(signedIn: Api, { groups }: RouteDeps): void {
+  signedIn.post('/api/groups/:id/invites', {
     schema: {
       tags: ['invites'], params: Type.Object({ id: Id }),
       body: Type.Object({
@@ -16,32 +16,31 @@ export function inviteRoutes(app: Api, { groups, auth }: RouteDeps): void {
       response: { 201: Type.Object({ code: Type.String(), invite: InviteSchema }), ...errors(403, 404) },
     },
   }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    const invite = await groups.createInvite(user.id, request.params.id, request.body);
+    const invite = await groups.createInvite(request.user.id, request.params.id, request.body);
     return reply.status(201).send({ code: invite.code, invite });
   });
 
-  app.get('/api/groups/:id/invites', {
+  signedIn.get('/api/groups/:id/invites', {
     schema: { tags: ['invites'], params: Type.Object({ id: Id }), response: { 200: Type.Object({ invites: Type.Array(InviteSchema) }), ...errors(403, 404) } },
   }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { invites: await groups.invites(user.id, request.params.id) };
+    return { invites: await groups.invites(request.user.id, request.params.id) };
   });
 
+  signedIn.post('/api/invites/:code/accept', {
+    schema: { tags: ['invites'], params: Code, response: { 200: Type.Object({ group: GroupSchema }), ...errors(404, 409, 410) } },
+  }, async (request) => {
+    return { group: await groups.acceptInvite(request.user.id, request.params.code) };
+  });
+
+  signedIn.delete('/api/invites/:code', { schema: { tags: ['invites'], params: Code, response: { 204: Type.Null(), ...errors(403, 404) } } }, async (request, reply) => {
+    await groups.revokeInvite(request.user.id, request.params.code);
+    return reply.status(204).send(null);
+  });
+}
+
+/** The preview of an invitation code, signed out too. */
+export function publicInviteRoutes(app: Api, { groups }: RouteDeps): void {
   app.get('/api/invites/:code', {
     schema: { tags: ['invites'], description: 'Preview, signed out too: which group and whether the code still works.', params: Code, response: { 200: Type.Object({ group: Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String() }), valid: Type.Boolean() }), ...errors(404) } },
   }, async (request) => groups.previewInvite(request.params.code));
-
-  app.post('/api/invites/:code/accept', {
-    schema: { tags: ['invites'], params: Code, response: { 200: Type.Object({ group: GroupSchema }), ...errors(404, 409, 410) } },
-  }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { group: await groups.acceptInvite(user.id, request.params.code) };
-  });
-
-  app.delete('/api/invites/:code', { schema: { tags: ['invites'], params: Code, response: { 204: Type.Null(), ...errors(403, 404) } } }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    await groups.revokeInvite(user.id, request.params.code);
-    return reply.status(204).send(null);
-  });
 }

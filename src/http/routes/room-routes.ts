@@ -7,22 +7,20 @@ const RoomParams = Type.Object({ id: Id });
 const Seq = Type.Integer({ minimum: 0 });
 
 /** Rooms, history, posting over HTTP (same path as msg:new), read markers. */
-export function roomRoutes(app: Api, { groups, talk, auth }: RouteDeps): void {
-  app.post('/api/groups/:id/rooms', {
+export function roomRoutes(signedIn: Api, { groups, talk }: RouteDeps): void {
+  signedIn.post('/api/groups/:id/rooms', {
     schema: { tags: ['talk'], params: Type.Object({ id: Id }), body: Type.Object({ name: Name }), response: { 201: Type.Object({ room: RoomSchema }), ...errors(403, 404) } },
   }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    return reply.status(201).send({ room: await groups.createRoom(user.id, request.params.id, request.body.name) });
+    return reply.status(201).send({ room: await groups.createRoom(request.user.id, request.params.id, request.body.name) });
   });
 
-  app.get('/api/groups/:id/rooms', {
+  signedIn.get('/api/groups/:id/rooms', {
     schema: { tags: ['talk'], params: Type.Object({ id: Id }), response: { 200: Type.Object({ rooms: Type.Array(RoomSchema) }), ...errors(403, 404) } },
   }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { rooms: await groups.rooms(user.id, request.params.id) };
+    return { rooms: await groups.rooms(request.user.id, request.params.id) };
   });
 
-  app.get('/api/rooms/:id/messages', {
+  signedIn.get('/api/rooms/:id/messages', {
     schema: {
       tags: ['talk'], description: 'History ascending by seq. before: the newest `limit` below that seq; after: the oldest above it; neither: the newest.',
       params: RoomParams,
@@ -30,11 +28,10 @@ export function roomRoutes(app: Api, { groups, talk, auth }: RouteDeps): void {
       response: { 200: Type.Object({ messages: Type.Array(MessageSchema) }), ...errors(403, 404) },
     },
   }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { messages: await talk.history(user.id, request.params.id, request.query) };
+    return { messages: await talk.history(request.user.id, request.params.id, request.query) };
   });
 
-  app.post('/api/rooms/:id/messages', {
+  signedIn.post('/api/rooms/:id/messages', {
     schema: {
       tags: ['talk'], params: RoomParams,
       body: Type.Object({
@@ -46,14 +43,12 @@ export function roomRoutes(app: Api, { groups, talk, auth }: RouteDeps): void {
       response: { 201: Type.Object({ message: MessageSchema }), ...errors(403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    return reply.status(201).send({ message: await talk.post(user.id, request.params.id, request.body) });
+    return reply.status(201).send({ message: await talk.post(request.user.id, request.params.id, request.body) });
   });
 
-  app.put('/api/rooms/:id/read', {
+  signedIn.put('/api/rooms/:id/read', {
     schema: { tags: ['talk'], params: RoomParams, body: Type.Object({ seq: Seq }), response: { 200: UnreadSchema, ...errors(403, 404) } },
   }, async (request) => {
-    const user = await auth.requireUser(request);
-    return talk.markRead(user.id, request.params.id, request.body.seq);
+    return talk.markRead(request.user.id, request.params.id, request.body.seq);
   });
 }

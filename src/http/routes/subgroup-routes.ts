@@ -3,40 +3,35 @@ import { Id, Name, SubgroupSchema, errors } from '../schemas.ts';
 import type { Api, RouteDeps } from '../route-deps.ts';
 
 /** Sub-groups and their leaders (owners manage them; members may list them). */
-export function subgroupRoutes(app: Api, { groups, auth }: RouteDeps): void {
-  app.post('/api/groups/:id/subgroups', {
+export function subgroupRoutes(signedIn: Api, { groups }: RouteDeps): void {
+  signedIn.post('/api/groups/:id/subgroups', {
     schema: { tags: ['groups'], params: Type.Object({ id: Id }), body: Type.Object({ name: Name }), response: { 201: Type.Object({ subgroup: SubgroupSchema }), ...errors(403, 404) } },
   }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    return reply.status(201).send({ subgroup: await groups.createSubgroup(user.id, request.params.id, request.body.name) });
+    return reply.status(201).send({ subgroup: await groups.createSubgroup(request.user.id, request.params.id, request.body.name) });
   });
 
-  app.get('/api/groups/:id/subgroups', {
+  signedIn.get('/api/groups/:id/subgroups', {
     schema: { tags: ['groups'], params: Type.Object({ id: Id }), response: { 200: Type.Object({ subgroups: Type.Array(SubgroupSchema) }), ...errors(403, 404) } },
   }, async (request) => {
-    const user = await auth.requireUser(request);
-    return { subgroups: await groups.subgroups(user.id, request.params.id) };
+    return { subgroups: await groups.subgroups(request.user.id, request.params.id) };
   });
 
-  app.put('/api/subgroups/:id/members/:userId', {
+  signedIn.put('/api/subgroups/:id/members/:userId', {
     schema: { tags: ['groups'], params: Type.Object({ id: Id, userId: Id }), body: Type.Object({ leader: Type.Optional(Type.Boolean()) }), response: { 204: Type.Null(), ...errors(403, 404) } },
   }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    await groups.putSubgroupMember(user.id, request.params.id, request.params.userId, request.body.leader ?? false);
+    await groups.putSubgroupMember(request.user.id, request.params.id, request.params.userId, request.body.leader ?? false);
     return reply.status(204).send(null);
   });
 
-  app.delete('/api/subgroups/:id/members/:userId', {
+  signedIn.delete('/api/subgroups/:id/members/:userId', {
     schema: { tags: ['groups'], params: Type.Object({ id: Id, userId: Id }), response: { 204: Type.Null(), ...errors(403, 404) } },
   }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    await groups.removeSubgroupMember(user.id, request.params.id, request.params.userId);
+    await groups.removeSubgroupMember(request.user.id, request.params.id, request.params.userId);
     return reply.status(204).send(null);
   });
 
-  app.delete('/api/subgroups/:id', { schema: { tags: ['groups'], params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errors(403, 404) } } }, async (request, reply) => {
-    const user = await auth.requireUser(request);
-    await groups.deleteSubgroup(user.id, request.params.id);
+  signedIn.delete('/api/subgroups/:id', { schema: { tags: ['groups'], params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errors(403, 404) } } }, async (request, reply) => {
+    await groups.deleteSubgroup(request.user.id, request.params.id);
     return reply.status(204).send(null);
   });
 }

@@ -11,6 +11,7 @@ import type { MailLocale } from '../templates.ts';
 import type { VerpAddresses } from '../verp.ts';
 import { BounceHandler } from './bounce-handler.ts';
 import { BounceScores } from './bounce-score.ts';
+import { BounceStandings } from './bounce-standings.ts';
 import type { BouncePolicy } from './feedback-repository.ts';
 import { JoinHandler } from './join-handler.ts';
 import { JoinLinks } from './join-links.ts';
@@ -45,6 +46,8 @@ export interface MailFeedbackDeps {
 /** The mail feedback services, wired: what the app, the routes and the handlers share. */
 export interface MailFeedback {
   readonly scores: BounceScores;
+  /** Members' bounce standing for owners, and unpausing. */
+  readonly standings: BounceStandings;
   readonly replyAddresses: ReplyAddresses;
   readonly joins: MailJoins;
   readonly deps: MailFeedbackDeps;
@@ -57,7 +60,8 @@ export function createMailFeedback(deps: MailFeedbackDeps): MailFeedback {
   const joins = new MailJoins({
     store, groups, accounts, notifier, mail, links: new JoinLinks(secret), clock, ids, publicUrl, ...(deps.locale ? { locale: deps.locale } : {}),
   });
-  return { scores, replyAddresses, joins, deps };
+  const standings = new BounceStandings({ store, groups, scores });
+  return { scores, standings, replyAddresses, joins, deps };
 }
 
 /**
