@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dependency-cruiser config is CommonJS, as that tool loads it.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Tests read JSON answers whose shape each assertion checks; typing every one adds nothing.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -16,7 +16,7 @@ import type { NodeDirectory } from '../cluster/node-directory.ts';
 import { newNodeId } from '../cluster/node-id.ts';
 import { NodeRegistry } from '../cluster/node-registry.ts';
 import { AccountLinkTokens } from '../accounts/account-link-tokens.ts';
-import { AccountService } from '../domain/account-service.ts';
+import { AccountService } from '../accounts/account-service.ts';
 import { systemClock, systemTimers, type Clock } from '../domain/clock.ts';
 import { GroupService } from '../domain/group-service.ts';
 import { IdGenerator } from '../domain/ids.ts';

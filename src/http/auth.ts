@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/app-error.ts';
-import type { AccountService } from '../domain/account-service.ts';
+import type { AccountService } from '../accounts/account-service.ts';
 import type { User } from '../domain/types.ts';
 
 export const SESSION_COOKIE = 'renraku_session';

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config.ts';
-import type { AccountService } from '../domain/account-service.ts';
+import type { AccountService } from '../accounts/account-service.ts';
 import type { GroupService } from '../domain/group-service.ts';
 import type { TalkService } from '../domain/talk-service.ts';
 import type { Throttles } from '../accounts/throttles.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AccountService } from '../../domain/account-service.ts';
+import type { AccountService } from '../../accounts/account-service.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { GroupService } from '../../domain/group-service.ts';
 import type { IdGenerator } from '../../domain/ids.ts';

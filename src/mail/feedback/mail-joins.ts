@@ -1,4 +1,4 @@
-import type { AccountService } from '../../domain/account-service.ts';
+import type { AccountService } from '../../accounts/account-service.ts';
 import { AppError } from '../../domain/app-error.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { GroupService } from '../../domain/group-service.ts';

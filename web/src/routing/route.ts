@@ -14,7 +14,7 @@ export type Route =
   | { name: 'compose'; groupId: string; draftId?: string }
   | { name: 'announcement'; id: string }
   | { name: 'settings' }
-  /** The account links mailed by the server (src/domain/account-service.ts) and the form that asks for one. */
+  /** The account links mailed by the server (src/accounts/account-service.ts) and the form that asks for one. */
   | { name: 'forgotPassword' }
   | { name: 'resetPassword'; token: string }
   | { name: 'verifyEmail'; token: string }

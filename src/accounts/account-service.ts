@@ -1,18 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LIMITS } from '../config/limits.ts';
-import type { AccountLinkTokens } from '../accounts/account-link-tokens.ts';
-import type { AccountExport } from '../accounts/account-data-repository.ts';
-import { renderAccountMail, type AccountMailKind } from '../accounts/account-mail.ts';
+import type { AccountLinkTokens } from './account-link-tokens.ts';
+import type { AccountExport } from './account-data-repository.ts';
+import { renderAccountMail, type AccountMailKind } from './account-mail.ts';
 import type { MailEnqueuer } from '../mail/outgoing-mail.ts';
-import { AppError } from './app-error.ts';
-import type { Clock } from './clock.ts';
-import type { IdGenerator } from './ids.ts';
-import type { Notifier } from './notifier.ts';
-import { hashPassword, verifyPassword, UNUSABLE_PASSWORD } from './password.ts';
-import type { SocketTokens } from './socket-token.ts';
-import type { Store } from './store.ts';
-import { checkName } from './text.ts';
-import type { AccountToken, AccountTokenPurpose, Authenticated, Language, SessionView, User } from './types.ts';
+import { AppError } from '../domain/app-error.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { IdGenerator } from '../domain/ids.ts';
+import type { Notifier } from '../domain/notifier.ts';
+import { hashPassword, verifyPassword, UNUSABLE_PASSWORD } from '../domain/password.ts';
+import type { SocketTokens } from '../domain/socket-token.ts';
+import type { Store } from '../domain/store.ts';
+import { checkName } from '../domain/text.ts';
+import type { AccountToken, AccountTokenPurpose, Authenticated, Language, SessionView, User } from '../domain/types.ts';
 
 export interface SignedIn {
   user: User;
