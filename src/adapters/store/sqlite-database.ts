@@ -25,12 +25,14 @@ const SQLITE_MAX_PARAMETERS = 32_766;
 const APPEND_WORKER_URL = new URL(`./sqlite-append-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
 
 /**
- * Starts the append thread. Compiled, it runs its `.js` entry. Under tsx, a worker does not
- * inherit the loader hooks of the thread that starts it, so it registers tsx itself before
- * importing its `.ts` entry.
+ * Starts the append thread. Compiled, it runs its `.js` entry with no node options of the main
+ * thread (`execArgv: []`): an `--import` given to the process (a loader, the bench's probe) is the
+ * main thread's business, and a worker that inherited it would load it without the loader it
+ * needs. Under tsx, a worker does not inherit the loader hooks of the thread that starts it, so it
+ * registers tsx itself before importing its `.ts` entry.
  */
 function startAppendWorker(workerData: SqliteAppendWorkerData): Worker {
-  if (!APPEND_WORKER_URL.pathname.endsWith('.ts')) return new Worker(APPEND_WORKER_URL, { workerData });
+  if (!APPEND_WORKER_URL.pathname.endsWith('.ts')) return new Worker(APPEND_WORKER_URL, { workerData, execArgv: [] });
   const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => {
   tsx.register();
   return import(${JSON.stringify(APPEND_WORKER_URL.href)});
