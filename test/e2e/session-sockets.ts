@@ -1,6 +1,6 @@
 import type { Socket } from 'phoenix';
-import WebSocket from 'ws';
 import type { TransportName } from '../support/phoenix-helpers.ts';
+import { upgradeStatus } from '../support/upgrade-status.ts';
 import type { TestServer, TestUser } from '../support/test-server.ts';
 
 /** The first close of a phoenix socket (WebSocket: its close code; LongPoll: phoenix.js's own). */
@@ -23,19 +23,7 @@ export async function connectStatus(server: Pick<TestServer, 'url' | 'wsUrl'>, s
     const res = await fetch(`${server.url}/socket/longpoll?${query}`);
     return ((await res.json()) as { status: number }).status;
   }
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${server.wsUrl}/socket/websocket?${query}`);
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on('error', (err) => { if (!/Unexpected server response/.test(err.message)) reject(err); });
-  });
+  return upgradeStatus(`${server.wsUrl}/socket/websocket?${query}`);
 }
 
 /** A second sign-in of `user` (another device): its bearer token, socket token and session id. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import WebSocket from 'ws';
+import { upgradeStatus } from '../support/upgrade-status.ts';
 import { LIMITS } from '../../src/config/limits.ts';
 import { SocketTokens } from '../../src/domain/socket-token.ts';
 import type { Connection } from '../../src/transport/connection.ts';
@@ -65,22 +66,7 @@ describe('WebSocketTransport', () => {
     server.close();
   });
 
-  /** Resolves with the HTTP status of a refused upgrade, or 101 when it opened. */
-  function attempt(url: string, protocols?: string[]): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, protocols);
-      ws.on('unexpected-response', (_req, res) => {
-        resolve(res.statusCode ?? 0);
-        res.resume();
-        ws.terminate();
-      });
-      ws.on('open', () => {
-        resolve(101);
-        ws.close();
-      });
-      ws.on('error', (err) => { if (!/Unexpected server response/.test(err.message)) reject(err); });
-    });
-  }
+  const attempt = upgradeStatus;
 
   async function open(sessionId = 'S1'): Promise<{ ws: WebSocket; server: Accepted }> {
     const ws = new WebSocket(`${base}?token=${encodeURIComponent(tokens.mint('U1', sessionId).token)}&vsn=2.0.0`);
